@@ -1,0 +1,155 @@
+"""Administration pages: users, teams and the audit trail."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from coach import policy
+from coach.admin import services
+from coach.admin.forms import ConfirmForm, TeamForm, UserCreateForm, UserEditForm, UserFilterForm
+from coach.auth import services as accounts
+from coach.errors import ValidationError
+from coach.extensions import db
+from coach.models import Team
+from coach.web_utils import client_ip, form_error
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every admin page needs a signed-in user; each view then checks the policy."""
+
+
+def _team_choices(teams: list[Team]) -> list[tuple[str, str]]:
+    return [("", _("No team")), *[(str(team.id), team.name) for team in teams]]
+
+
+def _team_from_form(value: str | None) -> Team | None:
+    return services.get_team(db.session, int(value)) if value else None
+
+
+@bp.get("/users")
+def users() -> ResponseReturnValue:
+    """List and search users."""
+    policy.require(current_user, "admin.users")
+    teams = services.list_teams(db.session)
+    form = UserFilterForm(request.args)
+    form.team.choices = [("", _("All teams")), *[(str(t.id), t.name) for t in teams]]
+    form.validate()
+    page = services.list_users(
+        db.session, q=form.q.data or "", role=form.role.data or "",
+        team_id=int(form.team.data) if (form.team.data or "").isdigit() else None,
+        status=form.status.data or "active", page=request.args.get("page", 1, type=int),
+    )
+    return render_template("admin/users.html", form=form, page=page)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new() -> ResponseReturnValue:
+    """Create a user with a first password."""
+    policy.require(current_user, "admin.users")
+    form = UserCreateForm()
+    form.team.choices = _team_choices(services.list_teams(db.session))
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                db.session, email=form.email.data, name=form.name.data, role=form.role.data,
+                password=form.password.data, team=_team_from_form(form.team.data), language=form.language.data,
+                hire_date=form.hire_date.data, career_level=form.career_level.data or None,
+                actor=current_user, ip=client_ip(),
+            )
+        except ValidationError as exc:
+            form_error(form, exc, "email")
+        else:
+            db.session.commit()
+            flash(_("User %(name)s created.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int) -> ResponseReturnValue:
+    """Change a user's role, team, language and career details."""
+    policy.require(current_user, "admin.users")
+    user = accounts.get_user(db.session, user_id)
+    form = UserEditForm(obj=user)
+    form.team.choices = _team_choices(services.list_teams(db.session))
+    if request.method == "GET":
+        form.team.data = str(user.team_id or "")
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(
+                db.session, user=user, actor=current_user, name=form.name.data, role=form.role.data,
+                team=_team_from_form(form.team.data), language=form.language.data,
+                hire_date=form.hire_date.data, career_level=form.career_level.data, ip=client_ip(),
+            )
+        except ValidationError as exc:
+            form_error(form, exc, "name")
+        else:
+            db.session.commit()
+            flash(_("Changes to %(name)s saved.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, confirm=ConfirmForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int) -> ResponseReturnValue:
+    """Deactivate or reactivate a user (the button says which)."""
+    policy.require(current_user, "admin.users")
+    user = accounts.get_user(db.session, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_active(db.session, user=user, actor=current_user, active=not user.active, ip=client_ip())
+        except ValidationError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now active.", name=user.name) if user.active
+                  else _("%(name)s has been deactivated.", name=user.name), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.get("/teams")
+def teams() -> ResponseReturnValue:
+    """Teams, their managers and head counts."""
+    policy.require(current_user, "admin.teams")
+    return render_template("admin/teams.html", teams=services.list_teams(db.session),
+                           counts=services.team_member_counts(db.session))
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
+def team_edit(team_id: int | None = None) -> ResponseReturnValue:
+    """Create a team or change its name and managers."""
+    policy.require(current_user, "admin.teams")
+    team = services.get_team(db.session, team_id) if team_id else None
+    form = TeamForm(obj=team)
+    form.managers.choices = [(u.id, f"{u.name} <{u.email}>") for u in services.manager_candidates(db.session)]
+    if request.method == "GET" and team is not None:
+        form.managers.data = [m.id for m in team.managers]
+    if form.validate_on_submit():
+        try:
+            saved = services.save_team(db.session, actor=current_user, name=form.name.data,
+                                       manager_ids=form.managers.data or [], team=team, ip=client_ip())
+        except ValidationError as exc:
+            form_error(form, exc, "name")
+        else:
+            db.session.commit()
+            flash(_("Team %(name)s saved.", name=saved.name), "success")
+            return redirect(url_for("admin.teams"))
+    return render_template("admin/team_form.html", form=form, team=team)
+
+
+@bp.get("/audit")
+def audit_trail() -> ResponseReturnValue:
+    """The audit trail, newest first."""
+    policy.require(current_user, "admin.audit")
+    action = request.args.get("action", "")[:64]
+    page = request.args.get("page", 1, type=int)
+    events, pages = services.list_audit_events(db.session, action=action, page=page)
+    return render_template("admin/audit.html", events=events, pages=pages, page=page, action=action)

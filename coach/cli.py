@@ -1,0 +1,78 @@
+"""Flask commands: `flask --app wsgi users create`, `demo load`, ..."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from coach.auth.services import create_user
+from coach.database import writing
+from coach.demo import load_demo
+from coach.errors import DomainError
+from coach.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+demo_cli = AppGroup("demo", help="Demo organisation.")
+
+
+def fail(message: str) -> None:
+    """Print an error to stderr and exit with status 1."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def transactional(func: F) -> F:
+    """Run a command as one write transaction: commit on success, roll back and exit 1 on a domain error."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with writing():
+            try:
+                result = func(*args, **kwargs)
+            except DomainError as exc:
+                db.session.rollback()
+                fail(f"{exc.field}: {exc.message}" if exc.field else exc.message)
+            db.session.commit()
+            return result
+
+    return wrapper  # type: ignore[return-value]
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="Login e-mail (unique, case ignored).")
+@click.option("--name", required=True, help="Full name as colleagues know it.")
+@click.option("--role", required=True, help="member, mentor, manager or admin.")
+@click.option("--team", default=None, help="Team name.")
+@click.option("--language", default="en", show_default=True, help="en or zh.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@transactional
+def users_create(email: str, name: str, role: str, team: str | None, language: str, password_stdin: bool) -> None:
+    """Create a user; the password comes from a prompt or standard input."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = create_user(db.session, email=email, name=name, role=role, password=password, team_name=team,
+                       language=language)
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@demo_cli.command("load")
+@transactional
+def demo_load() -> None:
+    """Create the demo organisation where it is missing (safe to run again)."""
+    created = load_demo(db.session)
+    click.echo(f"demo organisation: {created['teams']} teams and {created['users']} users created")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,88 @@
+"""The demo organisation: Qingyun Sensing's two sales teams, for trying Coach out."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coach.admin.services import save_team
+from coach.auth.services import create_user, find_user_by_email
+from coach.models import Team, User
+
+DEMO_PASSWORD = "coach-demo-2026"
+DOMAIN = "qingyun.example"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    """One person of the demo company."""
+
+    email: str
+    name: str
+    role: str
+    team: str | None
+    language: str
+    hired_days_ago: int
+    career_level: str | None = "sales-rep"
+
+
+TEAMS = ("East China Sales", "South China Sales")
+
+PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson(f"admin@{DOMAIN}", "Grace Lin 林晓雯", "admin", None, "en", 2200, None),
+    DemoPerson(f"wang.jun@{DOMAIN}", "王军 Wang Jun", "manager", "East China Sales", "zh", 1900, "sales-manager"),
+    DemoPerson(f"sarah.chen@{DOMAIN}", "Sarah Chen 陈莎", "manager", "South China Sales", "en", 1500, "sales-manager"),
+    DemoPerson(f"li.na@{DOMAIN}", "李娜 Li Na", "mentor", "East China Sales", "zh", 1400, "sales-supervisor"),
+    DemoPerson(f"david.zhou@{DOMAIN}", "David Zhou 周大卫", "mentor", "East China Sales", "en", 1100, "senior-sales-specialist"),
+    DemoPerson(f"liu.yang@{DOMAIN}", "刘洋 Liu Yang", "mentor", "South China Sales", "zh", 1250, "sales-supervisor"),
+    DemoPerson(f"zhang.wei@{DOMAIN}", "张伟 Zhang Wei", "member", "East China Sales", "zh", 720),
+    DemoPerson(f"emily.xu@{DOMAIN}", "Emily Xu 徐艾米", "member", "East China Sales", "en", 420),
+    DemoPerson(f"zhao.lei@{DOMAIN}", "赵磊 Zhao Lei", "member", "East China Sales", "zh", 12),
+    DemoPerson(f"chen.jing@{DOMAIN}", "陈静 Chen Jing", "member", "East China Sales", "zh", 33),
+    DemoPerson(f"huang.min@{DOMAIN}", "黄敏 Huang Min", "member", "South China Sales", "zh", 560),
+    DemoPerson(f"michael.wu@{DOMAIN}", "Michael Wu 吴迈克", "member", "South China Sales", "en", 20),
+    DemoPerson(f"sun.li@{DOMAIN}", "孙丽 Sun Li", "member", "South China Sales", "zh", 300),
+    DemoPerson(f"he.tao@{DOMAIN}", "何涛 He Tao", "member", "South China Sales", "zh", 900),
+)
+
+MANAGERS = {"East China Sales": f"wang.jun@{DOMAIN}", "South China Sales": f"sarah.chen@{DOMAIN}"}
+
+
+def load_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
+    """Create whatever of the demo organisation is missing; running it twice changes nothing."""
+    today = today or date.today()
+    created = {"teams": 0, "users": 0}
+    teams: dict[str, Team] = {}
+    for name in TEAMS:
+        team = session.scalar(select(Team).where(Team.name == name))
+        if team is None:
+            team = Team(name=name)
+            session.add(team)
+            created["teams"] += 1
+        teams[name] = team
+    session.flush()
+    users: dict[str, User] = {}
+    for person in PEOPLE:
+        user = find_user_by_email(session, person.email)
+        if user is None:
+            user = create_user(
+                session, email=person.email, name=person.name, role=person.role, password=DEMO_PASSWORD,
+                team=teams[person.team] if person.team else None, language=person.language,
+                hire_date=today - timedelta(days=person.hired_days_ago), career_level=person.career_level,
+            )
+            created["users"] += 1
+        users[person.email] = user
+    admin = users[f"admin@{DOMAIN}"]
+    for team_name, manager_email in MANAGERS.items():
+        team = teams[team_name]
+        if not team.managers:
+            save_team(session, actor=admin, name=team.name, manager_ids=[users[manager_email].id], team=team)
+    session.flush()
+    return created
+
+
+def new_hires() -> list[DemoPerson]:
+    """The demo's new hires (hired within the last 60 days)."""
+    return [p for p in PEOPLE if p.role == "member" and p.hired_days_ago <= 60]

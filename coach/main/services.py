@@ -1,0 +1,39 @@
+"""What the home page shows each role."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coach.models import Team, User
+
+
+@dataclass
+class HomeSummary:
+    """Figures for the home page; later areas add their own."""
+
+    role: str
+    team_name: str | None = None
+    managed_teams: list[tuple[str, int]] = field(default_factory=list)
+    user_count: int = 0
+    team_count: int = 0
+
+
+def home_summary(session: Session, *, user: User) -> HomeSummary:
+    """Gather the home page's figures for this user in a fixed number of queries."""
+    summary = HomeSummary(role=user.role, team_name=user.team.name if user.team else None)
+    if user.role == "manager":
+        team_ids = [team.id for team in user.managed_teams]
+        counts = dict(
+            session.execute(
+                select(User.team_id, func.count(User.id))
+                .where(User.active.is_(True), User.team_id.in_(team_ids))
+                .group_by(User.team_id)
+            ).all()
+        ) if team_ids else {}
+        summary.managed_teams = [(team.name, counts.get(team.id, 0)) for team in user.managed_teams]
+    if user.role == "admin":
+        summary.user_count = session.scalar(select(func.count(User.id)).where(User.active.is_(True))) or 0
+        summary.team_count = session.scalar(select(func.count(Team.id))) or 0
+    return summary

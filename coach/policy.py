@@ -1,0 +1,76 @@
+"""Who may do what: the one table every view consults and the access-matrix test reads.
+
+Each action maps to a rule `(user, obj) -> bool`. Views call `require(current_user, action, obj)`
+as one line; templates call `can(...)` to decide which buttons to show.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import gettext as _
+
+from coach.errors import PermissionDenied
+from coach.models import Team, User
+
+Rule = Callable[[User, Any], bool]
+
+
+def _anyone(user: User, obj: Any) -> bool:
+    return True
+
+
+def _admin(user: User, obj: Any) -> bool:
+    return user.role == "admin"
+
+
+def _manager_or_admin(user: User, obj: Any) -> bool:
+    return user.role in ("manager", "admin")
+
+
+def manages_team(user: User, team: Team | None) -> bool:
+    """Whether the user is an admin or one of the team's managers."""
+    if user.role == "admin":
+        return True
+    return team is not None and user.role == "manager" and any(t.id == team.id for t in user.managed_teams)
+
+
+def _manages_team(user: User, team: Any) -> bool:
+    return manages_team(user, team)
+
+
+def _self_or_manager(user: User, person: Any) -> bool:
+    return person.id == user.id or manages_team(user, person.team)
+
+
+POLICY: dict[str, Rule] = {
+    # Every signed-in person
+    "home.view": _anyone,
+    "account.edit": _anyone,
+    # Administration
+    "admin.users": _admin,
+    "admin.teams": _admin,
+    "admin.audit": _admin,
+    # Teams and people
+    "team.view": _manages_team,
+    "team.manage": _manages_team,
+    "team.any": _manager_or_admin,
+    "person.view": _self_or_manager,
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether `user` may perform `action` (on `obj`); anonymous users may do nothing here."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
+        return False
+    try:
+        rule = POLICY[action]
+    except KeyError:  # a typo must fail loudly in tests, never grant access
+        raise LookupError(f"unknown policy action {action!r}") from None
+    return bool(rule(user, obj))
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless `user` may perform `action` on `obj`."""
+    if not can(user, action, obj):
+        raise PermissionDenied(_("You do not have permission to do that."))

@@ -1,0 +1,30 @@
+"""Small helpers shared by views."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` only when it is a local path on this site; otherwise None."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    # Reject absolute URLs, scheme-relative '//host' and backslash tricks that browsers normalise.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def client_ip() -> str:
+    """The requesting address, as recorded in the audit trail."""
+    return request.remote_addr or ""
+
+
+def form_error(form: object, exc: Exception, default_field: str) -> None:
+    """Show a domain error under the form field it names (or the default field)."""
+    name = getattr(exc, "field", None) or default_field
+    field = getattr(form, name, None) or getattr(form, default_field)
+    field.errors = [*field.errors, getattr(exc, "message", str(exc))]
