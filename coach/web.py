@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, redirect, request, session, url_for
+from flask import Flask, Response, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
@@ -11,6 +11,7 @@ from flask_login import LoginManager, current_user
 from coach import policy
 from coach.admin import bp as admin_bp
 from coach.auth import bp as auth_bp
+from coach.auth.services import configure_hashing
 from coach.database import write_intent
 from coach.extensions import db
 from coach.main import bp as main_bp
@@ -56,6 +57,8 @@ def unauthorized() -> Response:
 
 def select_locale() -> str:
     """The reader's language: profile, then the switcher's choice, then the browser's."""
+    if not has_request_context():
+        return "en"  # commands and background jobs speak English unless told otherwise
     if current_user.is_authenticated:
         return current_user.language
     chosen = session.get("lang")
@@ -90,6 +93,7 @@ def template_globals() -> dict[str, Any]:
 
 def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
     """Register blueprints and request hooks on the app."""
+    configure_hashing(time_cost=app.config["ARGON2_TIME_COST"], memory_cost=app.config["ARGON2_MEMORY_COST"])
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)

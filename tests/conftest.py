@@ -1,6 +1,7 @@
 """Fixtures: an app on a fresh database per test, a client, a CLI runner and a login helper."""
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from tests.factories import PASSWORD, make_team, make_user
 BACKEND = "postgresql" if postgres_admin_url() else "sqlite"
 
 
-def test_config(**overrides: Any) -> dict[str, Any]:
+def config_for(**overrides: Any) -> dict[str, Any]:
     """TestConfig as a dict, with overrides (each test gets its own copy: nothing shared mutates)."""
     values = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     values.update(overrides)
@@ -29,7 +30,7 @@ def test_config(**overrides: Any) -> dict[str, Any]:
 
 def migrate_to_head(url: str) -> None:
     """Run every migration against the database at `url`."""
-    app = create_app(test_config(SQLALCHEMY_DATABASE_URI=url))
+    app = create_app(config_for(SQLALCHEMY_DATABASE_URI=url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -70,10 +71,32 @@ def app_config() -> dict[str, Any]:
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The test's own session is committed first, so what the test set up is visible to the
+    request and no open SQLite transaction of the test blocks the request's writes.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class IsolatedCliRunner(FlaskCliRunner):
+    """A CLI runner whose commands run in their own app context, like `flask ...` would."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        db.session.commit()
+        return contextvars.Context().run(super().invoke, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
     """The app, bound to this test's database, with an app context pushed."""
-    app = create_app(test_config(SQLALCHEMY_DATABASE_URI=database_url, **app_config))
+    app = create_app(config_for(SQLALCHEMY_DATABASE_URI=database_url, **app_config))
+    app.test_client_class = IsolatedClient
+    app.test_cli_runner_class = IsolatedCliRunner
     if BACKEND == "postgresql":
         _truncate_all(app)
     with app.app_context():

@@ -15,7 +15,7 @@ _counter = itertools.count(1)
 
 @lru_cache(maxsize=1)
 def _password_hash() -> str:
-    # Hashing once keeps argon2's deliberate slowness out of every test.
+    # Hashed once, with the app's cheap test settings, so logins need no rehash.
     return hash_password(PASSWORD)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SearchField, SelectField, SelectMultipleField, StringField
+from coach.form_helpers import choices
 from wtforms.validators import DataRequired, Length, Optional
 
-ROLE_CHOICES = [("member", _l("Member")), ("mentor", _l("Mentor")), ("manager", _l("Manager")), ("admin", _l("Administrator"))]
-LANGUAGE_CHOICES = [("en", "English"), ("zh", "中文")]
+ROLE_PAIRS = [("member", _l("Member")), ("mentor", _l("Mentor")), ("manager", _l("Manager")), ("admin", _l("Administrator"))]
+LANGUAGE_PAIRS = [("en", "English"), ("zh", "中文")]
 
 
 class UserFilterForm(FlaskForm):
@@ -17,19 +18,19 @@ class UserFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search name or e-mail"), validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=[("", _l("All roles")), *ROLE_CHOICES], validators=[Optional()])
+    role = SelectField(_l("Role"), choices=choices([("", _l("All roles")), *ROLE_PAIRS]), validators=[Optional()])
     team = SelectField(_l("Team"), choices=[], validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("active", _l("Active")), ("inactive", _l("Deactivated")),
-                                              ("all", _l("All"))], default="active", validators=[Optional()])
+    status = SelectField(_l("Status"), choices=choices([("active", _l("Active")), ("inactive", _l("Deactivated")),
+                                                      ("all", _l("All"))]), default="active", validators=[Optional()])
 
 
 class UserEditForm(FlaskForm):
     """Fields an administrator can change on a user."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=choices(ROLE_PAIRS))
     team = SelectField(_l("Team"), choices=[])
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_PAIRS))
     hire_date = DateField(_l("Hire date"), validators=[Optional()])
     career_level = StringField(_l("Career level"), validators=[Optional(), Length(max=64)])
 

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from coach import policy
 from coach.admin import services
@@ -12,6 +13,7 @@ from coach.admin.forms import ConfirmForm, TeamForm, UserCreateForm, UserEditFor
 from coach.auth import services as accounts
 from coach.errors import ValidationError
 from coach.extensions import db
+from coach.form_helpers import choices
 from coach.models import Team
 from coach.web_utils import client_ip, form_error
 
@@ -24,8 +26,8 @@ def _signed_in() -> None:
     """Every admin page needs a signed-in user; each view then checks the policy."""
 
 
-def _team_choices(teams: list[Team]) -> list[tuple[str, str]]:
-    return [("", _("No team")), *[(str(team.id), team.name) for team in teams]]
+def _team_choices(teams: list[Team]) -> list[SelectChoice]:
+    return choices([("", _("No team")), *[(str(team.id), team.name) for team in teams]])
 
 
 def _team_from_form(value: str | None) -> Team | None:
@@ -38,7 +40,7 @@ def users() -> ResponseReturnValue:
     policy.require(current_user, "admin.users")
     teams = services.list_teams(db.session)
     form = UserFilterForm(request.args)
-    form.team.choices = [("", _("All teams")), *[(str(t.id), t.name) for t in teams]]
+    form.team.choices = choices([("", _("All teams")), *[(str(t.id), t.name) for t in teams]])
     form.validate()
     page = services.list_users(
         db.session, q=form.q.data or "", role=form.role.data or "",
@@ -129,7 +131,7 @@ def team_edit(team_id: int | None = None) -> ResponseReturnValue:
     policy.require(current_user, "admin.teams")
     team = services.get_team(db.session, team_id) if team_id else None
     form = TeamForm(obj=team)
-    form.managers.choices = [(u.id, f"{u.name} <{u.email}>") for u in services.manager_candidates(db.session)]
+    form.managers.choices = choices((u.id, f"{u.name} <{u.email}>") for u in services.manager_candidates(db.session))
     if request.method == "GET" and team is not None:
         form.managers.data = [m.id for m in team.managers]
     if form.validate_on_submit():

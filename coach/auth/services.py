@@ -23,6 +23,15 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("coach-timing-equaliser")
 
 
+def configure_hashing(*, time_cost: int, memory_cost: int) -> None:
+    """Set argon2id's cost (from the app config); existing hashes are upgraded at their next login."""
+    global _hasher, _DUMMY_HASH  # noqa: PLW0603 — one process-wide hasher, set once at start-up
+    if (_hasher.time_cost, _hasher.memory_cost) == (time_cost, memory_cost):
+        return
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+    _DUMMY_HASH = _hasher.hash("coach-timing-equaliser")
+
+
 @lru_cache(maxsize=1)
 def _common_passwords() -> frozenset[str]:
     """The shipped list of passwords too common to allow."""

@@ -81,7 +81,8 @@ def password() -> ResponseReturnValue:
             form_error(form, exc, "new_password")
         else:
             db.session.commit()
-            login_user(current_user)  # re-issue this session's token with the new version
+            # Re-issue this session's token with the new version; the proxy itself must not be stored.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

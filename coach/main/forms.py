@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from coach.form_helpers import choices
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired
 
@@ -10,5 +11,5 @@ from wtforms.validators import DataRequired
 class LanguageForm(FlaskForm):
     """The header's language switcher."""
 
-    language = SelectField(_l("Language"), choices=[("en", "English"), ("zh", "中文")], validators=[DataRequired()])
+    language = SelectField(_l("Language"), choices=choices([("en", "English"), ("zh", "中文")]), validators=[DataRequired()])
     next = HiddenField()

@@ -1,0 +1,52 @@
+"""The access matrix: every route × method, and which of our test personas may use it.
+
+Personas (see the `world` fixture): anonymous; member (member of team A); mentor (mentor in team A);
+manager_same (manages team A, whose objects the URLs name); manager_other (manages team B only); admin.
+`tests/test_access_matrix.py` walks `app.url_map` and fails when a route is missing here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PERSONAS = ("anonymous", "member", "mentor", "manager_same", "manager_other", "admin")
+EVERYONE = frozenset(PERSONAS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+ADMIN = frozenset({"admin"})
+TEAM_MANAGERS = frozenset({"manager_same", "admin"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """One endpoint and method, the URL to call (placeholders filled from the world) and who may."""
+
+    endpoint: str
+    method: str
+    path: str
+    allowed: frozenset[str]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+MATRIX: tuple[Route, ...] = (
+    Route("main.healthz", "GET", "/healthz", EVERYONE),
+    Route("main.home", "GET", "/", SIGNED_IN),
+    Route("main.language", "POST", "/language", EVERYONE, {"language": "zh"}),
+    Route("auth.login", "GET", "/auth/login", EVERYONE),
+    Route("auth.login", "POST", "/auth/login", EVERYONE, {"email": "nobody@example.com", "password": "wrong-password"}),
+    Route("auth.logout", "POST", "/auth/logout", SIGNED_IN),
+    Route("auth.password", "GET", "/auth/password", SIGNED_IN),
+    Route("auth.password", "POST", "/auth/password", SIGNED_IN, {"current_password": "x"}),
+    Route("admin.users", "GET", "/admin/users", ADMIN),
+    Route("admin.user_new", "GET", "/admin/users/new", ADMIN),
+    Route("admin.user_new", "POST", "/admin/users/new", ADMIN, {"email": "bad"}),
+    Route("admin.user_edit", "GET", "/admin/users/{member_a}", ADMIN),
+    Route("admin.user_edit", "POST", "/admin/users/{member_a}", ADMIN, {"name": ""}),
+    Route("admin.user_active", "POST", "/admin/users/{member_b}/active", ADMIN),
+    Route("admin.teams", "GET", "/admin/teams", ADMIN),
+    Route("admin.team_edit", "GET", "/admin/teams/{team_a}", ADMIN),
+    Route("admin.team_edit", "POST", "/admin/teams/{team_a}", ADMIN, {"name": ""}),
+    Route("admin.audit_trail", "GET", "/admin/audit", ADMIN),
+)
+
+# Endpoints that serve files to everyone and hold nothing private.
+EXEMPT_ENDPOINTS = frozenset({"static"})
