@@ -28,7 +28,7 @@ install-dev: $(VENV)/.dev-installed
 
 # Compiled catalogs (.mo) are build output, not source.
 translations: $(VENV)/.runtime-installed
-	$(VENV)/bin/pybabel compile -q --use-fuzzy -d coach/translations 2>/dev/null || $(VENV)/bin/pybabel compile -q -d coach/translations
+	$(VENV)/bin/pybabel compile -d coach/translations
 
 # After changing UI strings: refresh coach/translations/messages.pot and the zh catalog, then translate.
 extract-messages: $(VENV)/.runtime-installed
