@@ -17,6 +17,23 @@ logger = logging.getLogger("alembic.env")
 target_db = current_app.extensions["migrate"].db
 
 
+# Search indexes that only one database has (SQLite's FTS5 table, PostgreSQL's expression
+# index) are created by hand in their migration; autogenerate must not try to drop them.
+HAND_MADE = {"table": ("search_fts",), "index": ("ix_search_documents_tsv",)}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the hand-made, database-specific search objects out of autogenerate."""
+    return not any(name and name.startswith(prefix) for prefix in HAND_MADE.get(type_, ()))
+
+
+def render_item(type_, obj, autogen_context):
+    """Write app column types as plain SQLAlchemy types, so migrations never import coach."""
+    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def skip_empty_autogenerate(context, revision, directives):
     """Write no revision file when autogenerate finds no change."""
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
@@ -36,6 +53,8 @@ def run_migrations_online():
     """Run the migrations over a connection of the app's engine."""
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    conf_args.setdefault("include_object", include_object)
+    conf_args.setdefault("render_item", render_item)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

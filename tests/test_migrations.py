@@ -15,6 +15,11 @@ from tests.conftest import config_for
 from tests.databases import postgres_admin_url, postgres_database
 
 
+def _not_hand_made(obj, name, type_, reflected, compare_to) -> bool:
+    """The database-specific search objects live only in their migration (see migrations/env.py)."""
+    return not (name or "").startswith(("search_fts", "ix_search_documents_tsv"))
+
+
 def _round_trip(url: str) -> None:
     app = create_app(config_for(SQLALCHEMY_DATABASE_URI=url))
     with app.app_context():
@@ -23,7 +28,8 @@ def _round_trip(url: str) -> None:
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            opts = {"compare_type": True, "include_object": _not_hand_made}
+            diff = compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         db.engine.dispose()
 

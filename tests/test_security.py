@@ -111,3 +111,5 @@ def test_secure_cookies_when_configured(database_url, world):
     response = app.test_client().post("/auth/login", data={"email": "admin@example.com", "password": PASSWORD},
                                       base_url="https://localhost")
     assert "Secure" in response.headers["Set-Cookie"]
+    with app.app_context():
+        db.engine.dispose()

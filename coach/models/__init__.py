@@ -2,5 +2,34 @@
 from coach.models.accounts import LANGUAGES, ROLES, Team, User, team_managers
 from coach.models.audit import AuditEvent
 from coach.models.base import UTCDateTime, utcnow
+from coach.models.content import (
+    CATEGORIES,
+    EVIDENCE_RULES,
+    CareerLevel,
+    CareerRequirement,
+    CareerTrack,
+    Competency,
+    CompetencyCategory,
+    CompetencyLevel,
+    ContentSync,
+    Course,
+    Module,
+    Program,
+    ProgramStep,
+    Reason,
+    SalesStage,
+    SearchDocument,
+    module_competencies,
+    module_stages,
+    pick,
+    reason_competencies,
+)
+from coach.models.learning import EVIDENCE_KINDS, CompetencyEvidence, ModuleProgress, ProgramAssignment
 
-__all__ = ["LANGUAGES", "ROLES", "AuditEvent", "Team", "UTCDateTime", "User", "team_managers", "utcnow"]
+__all__ = [
+    "CATEGORIES", "EVIDENCE_KINDS", "EVIDENCE_RULES", "LANGUAGES", "ROLES", "AuditEvent", "CareerLevel",
+    "CareerRequirement", "CareerTrack", "Competency", "CompetencyCategory", "CompetencyEvidence", "CompetencyLevel",
+    "ContentSync", "Course", "Module", "ModuleProgress", "Program", "ProgramAssignment", "ProgramStep", "Reason",
+    "SalesStage", "SearchDocument", "Team", "UTCDateTime", "User", "module_competencies", "module_stages", "pick",
+    "reason_competencies", "team_managers", "utcnow",
+]
