@@ -4,13 +4,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from coach.auth.services import create_user
+from coach.content.sync import count_content_files, sync_folder
 from coach.database import writing
 from coach.demo import load_demo
 from coach.errors import DomainError
@@ -19,6 +21,7 @@ from coach.extensions import db
 F = TypeVar("F", bound=Callable[..., Any])
 
 users_cli = AppGroup("users", help="Manage user accounts.")
+content_cli = AppGroup("content", help="Training content from content/.")
 demo_cli = AppGroup("demo", help="Demo organisation.")
 
 
@@ -72,7 +75,37 @@ def demo_load() -> None:
     click.echo(f"demo organisation: {created['teams']} teams and {created['users']} users created")
 
 
+@content_cli.command("sync")
+@click.option("--check", is_flag=True, help="Only validate; change nothing.")
+@click.option("--path", "path", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Content folder (default: COACH_CONTENT_DIR or content/).")
+def content_sync(check: bool, path: Path | None) -> None:
+    """Validate content/ and load it into the database in one transaction."""
+    root = path or Path(current_app.config["CONTENT_DIR"])
+    with writing(), click.progressbar(length=count_content_files(root), label="Reading content",
+                                      file=sys.stderr) as bar:
+        problems, result = sync_folder(db.session, root, check_only=check, progress=lambda _name: bar.update(1))
+    for problem in problems.warnings:
+        click.echo(str(problem), err=True)
+    if problems.errors:
+        db.session.rollback()
+        for problem in problems.errors:
+            click.echo(str(problem), err=True)
+        fail(f"{len(problems.errors)} error(s) in {root}; nothing was changed")
+    if check or result is None:
+        click.echo(f"content OK ({len(problems.warnings)} warning(s)); nothing was changed")
+        return
+    with writing():
+        db.session.commit()
+    if not result.changed:
+        click.echo("content unchanged; nothing to do")
+        return
+    changes = ", ".join(f"{count} {what}" for what, count in sorted(result.counts.items())) or "no row changes"
+    click.echo(f"content synced (version {result.content_hash[:12]}): {changes}")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(content_cli)

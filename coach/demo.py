@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from coach.admin.services import save_team
 from coach.auth.services import create_user, find_user_by_email
+from coach.learning.programs import my_programs
+from coach.learning.services import mark_done
 from coach.models import Team, User
 
 DEMO_PASSWORD = "coach-demo-2026"
@@ -80,7 +82,19 @@ def load_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
         if not team.managers:
             save_team(session, actor=admin, name=team.name, manager_ids=[users[manager_email].id], team=team)
     session.flush()
+    _demo_progress(session, users)
     return created
+
+
+def _demo_progress(session: Session, users: dict[str, User]) -> None:
+    """New hires have read the modules due in their first days (about one module per two days)."""
+    for person in new_hires():
+        user = users[person.email]
+        for view in my_programs(session, user=user):
+            read_so_far = person.hired_days_ago // 2
+            for status in view.steps[:read_so_far]:
+                if status.step.kind == "module" and status.step.module is not None and not status.done:
+                    mark_done(session, user=user, key=status.step.module.key)
 
 
 def new_hires() -> list[DemoPerson]:

@@ -51,6 +51,11 @@ POLICY: dict[str, Rule] = {
     "admin.users": _admin,
     "admin.teams": _admin,
     "admin.audit": _admin,
+    # Learning
+    "learning.view": _anyone,
+    "learning.progress": _anyone,
+    "program.assign": _manager_or_admin,
+    "content.sync": _admin,
     # Teams and people
     "team.view": _manages_team,
     "team.manage": _manages_team,

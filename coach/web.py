@@ -14,8 +14,10 @@ from coach.auth import bp as auth_bp
 from coach.auth.services import configure_hashing
 from coach.database import write_intent
 from coach.extensions import db
+from coach.learning import bp as learning_bp
 from coach.main import bp as main_bp
 from coach.models import LANGUAGES, User
+from coach.skills import bp as skills_bp
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -74,7 +76,7 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if current_user and getattr(current_user, "is_authenticated", False):
+    if current_user and getattr(current_user, "is_authenticated", False) and not response.cache_control.max_age:
         # Private pages must not come back from the cache after logout (the back button).
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -106,3 +108,5 @@ def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(skills_bp)

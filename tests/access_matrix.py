@@ -14,6 +14,7 @@ EVERYONE = frozenset(PERSONAS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMIN = frozenset({"admin"})
 TEAM_MANAGERS = frozenset({"manager_same", "admin"})
+MANAGERS = frozenset({"manager_same", "manager_other", "admin"})
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,23 @@ MATRIX: tuple[Route, ...] = (
     Route("admin.team_edit", "GET", "/admin/teams/{team_a}", ADMIN),
     Route("admin.team_edit", "POST", "/admin/teams/{team_a}", ADMIN, {"name": ""}),
     Route("admin.audit_trail", "GET", "/admin/audit", ADMIN),
+    Route("admin.content", "GET", "/admin/content", ADMIN),
+    Route("admin.content_sync", "POST", "/admin/content/sync", ADMIN),
+    Route("learning.catalogue", "GET", "/learn/", SIGNED_IN),
+    Route("learning.course", "GET", "/learn/courses/basics", SIGNED_IN),
+    Route("learning.module", "GET", "/learn/modules/basics-discovery", SIGNED_IN),
+    Route("learning.module_done", "POST", "/learn/modules/basics-discovery/done", SIGNED_IN),
+    Route("learning.module_position", "POST", "/learn/modules/basics-discovery/position", SIGNED_IN,
+          {"section": "open-questions"}),
+    Route("learning.my_learning", "GET", "/learn/my", SIGNED_IN),
+    Route("learning.search", "GET", "/learn/search?q=pain", SIGNED_IN),
+    Route("learning.content_file", "GET", "/learn/files/courses/basics/images/dot.png", SIGNED_IN),
+    Route("learning.program_list", "GET", "/learn/programs", MANAGERS),
+    Route("learning.program_assign", "POST", "/learn/programs/onboarding/assign", MANAGERS,
+          {"person": "{member_a}", "start_date": "2026-12-01"}),
+    Route("skills.framework", "GET", "/skills/", SIGNED_IN),
+    Route("skills.mine", "GET", "/skills/mine", SIGNED_IN),
+    Route("skills.careers", "GET", "/skills/careers", SIGNED_IN),
 )
 
 # Endpoints that serve files to everyone and hold nothing private.

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from coach.auth.services import check_password
 from coach.demo import PEOPLE
 from coach.extensions import db
-from coach.models import Team, User
+from tests.content_fixtures import SHIPPED_CONTENT
+from coach.models import ModuleProgress, ProgramAssignment, Team, User
 
 
 def _count() -> int:
@@ -56,3 +57,17 @@ def test_demo_load_is_idempotent(runner, app):
     assert all(team.managers for team in db.session.scalars(select(Team)))
     languages = set(db.session.scalars(select(User.language)))
     assert languages == {"en", "zh"}
+
+
+def test_demo_new_hires_get_onboarding_with_some_progress(runner, app):
+    assert runner.invoke(args=["content", "sync", "--path", str(SHIPPED_CONTENT)]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    rows = dict(db.session.execute(
+        select(User.email, func.count(ModuleProgress.id)).join(ModuleProgress, ModuleProgress.user_id == User.id)
+        .group_by(User.email)).all())
+    assert set(rows) == {"zhao.lei@qingyun.example", "chen.jing@qingyun.example", "michael.wu@qingyun.example"}
+    assert all(count > 0 for count in rows.values())
+    assigned = db.session.scalar(select(func.count(ProgramAssignment.id)))
+    assert assigned == 3  # the three new hires; veterans were hired long ago
+    runner.invoke(args=["demo", "load"])
+    assert db.session.scalar(select(func.count(ModuleProgress.id))) == sum(rows.values())

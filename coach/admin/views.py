@@ -1,16 +1,19 @@
 """Administration pages: users, teams and the audit trail."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from coach import policy
+from coach import audit, policy
 from coach.admin import services
 from coach.admin.forms import ConfirmForm, TeamForm, UserCreateForm, UserEditForm, UserFilterForm
 from coach.auth import services as accounts
+from coach.content.sync import last_sync, sync_folder
 from coach.errors import ValidationError
 from coach.extensions import db
 from coach.form_helpers import choices
@@ -155,3 +158,32 @@ def audit_trail() -> ResponseReturnValue:
     page = request.args.get("page", 1, type=int)
     events, pages = services.list_audit_events(db.session, action=action, page=page)
     return render_template("admin/audit.html", events=events, pages=pages, page=page, action=action)
+
+
+@bp.get("/content")
+def content() -> ResponseReturnValue:
+    """The last content sync: when, which version, with which warnings; and a button to sync."""
+    policy.require(current_user, "content.sync")
+    return render_template("admin/content.html", last=last_sync(db.session), confirm=ConfirmForm(),
+                           content_dir=current_app.config["CONTENT_DIR"])
+
+
+@bp.post("/content/sync")
+def content_sync() -> ResponseReturnValue:
+    """Validate content/ and apply it; any error changes nothing and is listed."""
+    policy.require(current_user, "content.sync")
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.content"))
+    problems, result = sync_folder(db.session, Path(current_app.config["CONTENT_DIR"]), actor=current_user)
+    if problems.errors:
+        db.session.rollback()
+        return render_template("admin/content.html", last=last_sync(db.session), confirm=ConfirmForm(),
+                               content_dir=current_app.config["CONTENT_DIR"], errors=problems.errors), 422
+    audit.record(db.session, action="content.synced", actor=current_user, ip=client_ip(),
+                 details=result.content_hash[:12] if result and result.changed else "unchanged")
+    db.session.commit()
+    if result is not None and result.changed:
+        flash(_("Content synced: version %(version)s.", version=result.content_hash[:12]), "success")
+    else:
+        flash(_("Content is unchanged; nothing to do."), "info")
+    return redirect(url_for("admin.content"))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from coach import audit
 from coach.errors import NotFound, ValidationError
+from coach.learning.programs import enroll_new_hire
 from coach.models import LANGUAGES, ROLES, Team, User, utcnow
 
 MIN_PASSWORD_LENGTH = 8
@@ -167,6 +168,7 @@ def create_user(
     session.add(user)
     session.flush()
     audit.record(session, action="user.created", actor=actor, obj=user, ip=ip, details=f"role={role}")
+    enroll_new_hire(session, user=user, actor=actor)
     return user
 
 

@@ -25,8 +25,18 @@ from coach.models.content import (
     reason_competencies,
 )
 from coach.models.learning import EVIDENCE_KINDS, CompetencyEvidence, ModuleProgress, ProgramAssignment
+from coach.models.quizzes import (
+    ATTEMPT_STATES,
+    SHOW_ANSWERS,
+    CapabilityTarget,
+    Quiz,
+    QuizAnswer,
+    QuizAttempt,
+    QuizQuestion,
+)
 
 __all__ = [
+    "ATTEMPT_STATES", "SHOW_ANSWERS", "CapabilityTarget", "Quiz", "QuizAnswer", "QuizAttempt", "QuizQuestion",
     "CATEGORIES", "EVIDENCE_KINDS", "EVIDENCE_RULES", "LANGUAGES", "ROLES", "AuditEvent", "CareerLevel",
     "CareerRequirement", "CareerTrack", "Competency", "CompetencyCategory", "CompetencyEvidence", "CompetencyLevel",
     "ContentSync", "Course", "Module", "ModuleProgress", "Program", "ProgramAssignment", "ProgramStep", "Reason",

@@ -24,3 +24,27 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.print());
   });
 });
+
+// Reading position: remember the last heading the reader passed, so "resume" brings them back.
+document.addEventListener("DOMContentLoaded", () => {
+  const article = document.querySelector("[data-position-url]");
+  if (!article || !navigator.sendBeacon) return;
+  const headings = Array.from(article.querySelectorAll("h2[id], h3[id]"));
+  let current = "";
+  let timer = null;
+  const send = () => {
+    const form = new FormData();
+    form.append("csrf_token", article.dataset.csrf);
+    form.append("section", current);
+    navigator.sendBeacon(article.dataset.positionUrl, form);
+  };
+  window.addEventListener("scroll", () => {
+    const passed = headings.filter((h) => h.getBoundingClientRect().top < window.innerHeight / 3);
+    const section = passed.length ? passed[passed.length - 1].id : "";
+    if (section && section !== current) {
+      current = section;
+      clearTimeout(timer);
+      timer = setTimeout(send, 1500);
+    }
+  }, { passive: true });
+});

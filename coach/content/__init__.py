@@ -1,0 +1,1 @@
+"""Content as code: loading, validating, rendering and syncing content/, and question formats."""

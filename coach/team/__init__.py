@@ -1,0 +1,1 @@
+"""Teams as their managers see them (dashboards come with the team blueprint)."""
