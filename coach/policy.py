@@ -43,6 +43,17 @@ def _self_or_manager(user: User, person: Any) -> bool:
     return person.id == user.id or manages_team(user, person.team)
 
 
+def _coach(user: User, obj: Any) -> bool:
+    return user.role in ("mentor", "manager", "admin")
+
+
+def _coaches_person(user: User, person: Any) -> bool:
+    """Mentors coach people of their own team; managers their teams; admins everyone."""
+    if user.role == "mentor":
+        return person.team_id is not None and person.team_id == user.team_id and person.id != user.id
+    return manages_team(user, person.team)
+
+
 POLICY: dict[str, Rule] = {
     # Every signed-in person
     "home.view": _anyone,
@@ -56,6 +67,12 @@ POLICY: dict[str, Rule] = {
     "learning.progress": _anyone,
     "program.assign": _manager_or_admin,
     "content.sync": _admin,
+    # Quizzes and targets
+    "quiz.take": _anyone,
+    "quiz.grade": _coach,
+    "quiz.analyse": _manager_or_admin,
+    "target.set": _manager_or_admin,
+    "person.coach": _coaches_person,
     # Teams and people
     "team.view": _manages_team,
     "team.manage": _manages_team,

@@ -17,6 +17,7 @@ from coach.extensions import db
 from coach.learning import bp as learning_bp
 from coach.main import bp as main_bp
 from coach.models import LANGUAGES, User
+from coach.quizzes import bp as quizzes_bp
 from coach.skills import bp as skills_bp
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -110,3 +111,4 @@ def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(skills_bp)
+    app.register_blueprint(quizzes_bp)

@@ -17,6 +17,7 @@ from coach.models import (
     Program,
     ProgramAssignment,
     ProgramStep,
+    Quiz,
     User,
     utcnow,
 )
@@ -171,3 +172,8 @@ def learners_for(session: Session, *, manager: User, person_id: str | None, team
     if team_id:
         return [p for p in people if str(p.team_id) == team_id]
     raise ValidationError(_("Choose a person or a team."), field="person")
+
+
+def quiz_titles(session: Session, *, language: str) -> dict[str, str]:
+    """Quiz key → title in the reader's language, for program steps."""
+    return {quiz.key: quiz.t("title", language) for quiz in session.scalars(select(Quiz))}

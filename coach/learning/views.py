@@ -88,7 +88,8 @@ def my_learning() -> ResponseReturnValue:
     """My programs: steps, due dates, what is overdue, and the next step."""
     policy.require(current_user, "learning.view")
     return render_template("learning/my.html", views=programs.my_programs(db.session, user=current_user),
-                           today=date.today(), resume=services.resume_point(db.session, user=current_user))
+                           today=date.today(), resume=services.resume_point(db.session, user=current_user),
+                           quiz_titles=programs.quiz_titles(db.session, language=current_user.language))
 
 
 @bp.get("/search")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
@@ -202,3 +202,12 @@ def finish_if_graded(session: Session, *, attempt: QuizAttempt) -> None:
             note=f"{quiz.title_en}: {attempt.score:g}%",
             expires_at=now + timedelta(days=quiz.valid_days) if quiz.valid_days else None))
     session.flush()
+
+
+def best_results(session: Session, *, user: User) -> dict[int, tuple[float | None, bool]]:
+    """quiz id → (best score, passed ever) for the user's graded attempts."""
+    rows = session.execute(select(QuizAttempt.quiz_id, func.max(QuizAttempt.score),
+                                  func.max(func.coalesce(QuizAttempt.passed, False).cast(Integer)))
+                           .where(QuizAttempt.user_id == user.id, QuizAttempt.state == "graded")
+                           .group_by(QuizAttempt.quiz_id)).all()
+    return {quiz_id: (score, bool(passed)) for quiz_id, score, passed in rows}

@@ -48,3 +48,26 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }, { passive: true });
 });
+
+// Quiz attempts: answers are saved in the background as the learner goes; submit asks first.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-autosave]");
+  if (!form) return;
+  const status = form.querySelector(".autosave-status");
+  let timer = null;
+  const save = () => {
+    fetch(form.dataset.autosave, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" },
+      credentials: "same-origin" })
+      .then((response) => response.json().then((body) => ({ ok: response.ok, body })))
+      .then(({ ok, body }) => { if (status) status.textContent = ok ? "✓" : (body.message || "!"); })
+      .catch(() => { if (status) status.textContent = "!"; });
+  };
+  form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(save, 400); });
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(save, 1500); });
+  const submit = form.querySelector("[data-confirm-submit]");
+  if (submit) {
+    submit.addEventListener("click", (event) => {
+      if (!window.confirm(submit.dataset.confirmSubmit)) event.preventDefault();
+    });
+  }
+});
