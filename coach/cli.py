@@ -12,7 +12,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from coach.auth.services import create_user
+from coach.content.fields import ID_PATTERN
 from coach.content.sync import count_content_files, sync_folder
+from coach.quizzes.interchange import ImportProblem, export_bank, import_bank, read_bank
 from coach.database import writing
 from coach.demo import load_demo
 from coach.errors import DomainError
@@ -22,6 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 content_cli = AppGroup("content", help="Training content from content/.")
+quizzes_cli = AppGroup("quizzes", help="Move question banks in and out (GIFT, Aiken, Moodle XML, JSON).")
 demo_cli = AppGroup("demo", help="Demo organisation.")
 
 
@@ -104,8 +107,45 @@ def content_sync(check: bool, path: Path | None) -> None:
     click.echo(f"content synced (version {result.content_hash[:12]}): {changes}")
 
 
+@quizzes_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["gift", "aiken", "moodle-xml"]), required=True)
+@click.option("--quiz", "quiz_key", required=True, help="The quiz id (content/quizzes/<quiz>.yml).")
+@click.option("--replace", is_flag=True, help="Replace the quiz's questions instead of adding to them.")
+def quizzes_import(file: Path, fmt: str, quiz_key: str, replace: bool) -> None:
+    """Import questions into content/quizzes/<quiz>.gift; then run `content sync`."""
+    if not ID_PATTERN.match(quiz_key):
+        fail("--quiz: use lowercase words joined by hyphens, e.g. negotiation-basics")
+    try:
+        questions = read_bank(file, fmt)
+        target = import_bank(questions, content_dir=Path(current_app.config["CONTENT_DIR"]), quiz_key=quiz_key,
+                             replace=replace)
+    except ImportProblem as exc:
+        fail(f"{exc}; nothing was imported")
+    click.echo(f"imported {len(questions)} question(s) into {target}; run `flask --app wsgi content sync` to load them")
+
+
+@quizzes_cli.command("export")
+@click.argument("quiz_key")
+@click.option("--format", "fmt", type=click.Choice(["gift", "moodle-xml", "json"]), required=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def quizzes_export(quiz_key: str, fmt: str, output: Path | None) -> None:
+    """Export a quiz's question bank."""
+    try:
+        text = export_bank(content_dir=Path(current_app.config["CONTENT_DIR"]), quiz_key=quiz_key, fmt=fmt)
+    except ImportProblem as exc:
+        fail(str(exc))
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
+    app.cli.add_command(quizzes_cli)

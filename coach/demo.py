@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,9 @@ from coach.admin.services import save_team
 from coach.auth.services import create_user, find_user_by_email
 from coach.learning.programs import my_programs
 from coach.learning.services import mark_done
-from coach.models import Team, User
+from coach.quizzes.services import start_attempt, submit_attempt
+from coach.skills.targets import create_target
+from coach.models import CapabilityTarget, Competency, Quiz, Team, User
 
 DEMO_PASSWORD = "coach-demo-2026"
 DOMAIN = "qingyun.example"
@@ -83,7 +86,57 @@ def load_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
             save_team(session, actor=admin, name=team.name, manager_ids=[users[manager_email].id], team=team)
     session.flush()
     _demo_progress(session, users)
+    _demo_quizzes_and_targets(session, users, teams, today)
     return created
+
+
+# Veterans who passed quizzes before Coach's demo starts; (e-mail, quiz id).
+PASSED = (("zhang.wei", "product-basics"), ("zhang.wei", "sales-process-basics"), ("emily.xu", "product-basics"),
+          ("huang.min", "company-policy-basics"), ("he.tao", "product-basics"), ("he.tao", "customer-service-basics"),
+          ("sun.li", "sales-process-basics"), ("chen.jing", "company-policy-basics"))
+
+
+def _right_responses(snapshot: list[dict[str, Any]]) -> dict[str, Any]:
+    """The answers that earn full credit (for demo history only)."""
+    responses: dict[str, Any] = {}
+    for q in snapshot:
+        kind = q["type"]
+        if kind in ("single", "truefalse"):
+            responses[q["key"]] = max(q["options"], key=lambda o: o["fraction"])["id"]
+        elif kind == "multiple":
+            responses[q["key"]] = [o["id"] for o in q["options"] if o["fraction"] > 0]
+        elif kind == "shortanswer":
+            responses[q["key"]] = max(q["accepted"], key=lambda a: a["fraction"])["text"]
+        elif kind == "numerical":
+            best = max((n for n in q["numbers"] if not n.get("any")), key=lambda n: n["fraction"])
+            responses[q["key"]] = str((best["low"] + best["high"]) / 2)
+        elif kind == "matching":
+            responses[q["key"]] = {p["id"]: p["right"] for p in q["pairs"]}
+        elif kind == "ordering":
+            responses[q["key"]] = {item["id"]: i for i, item in enumerate(q["items"], start=1)}
+    return responses
+
+
+def _demo_quizzes_and_targets(session: Session, users: dict[str, User], teams: dict[str, Team], today: date) -> None:
+    """Quiz passes for veterans and the managers' capability targets, once."""
+    quizzes = {q.key: q for q in session.scalars(select(Quiz).where(Quiz.retired.is_(False)))}
+    if not quizzes or session.scalar(select(CapabilityTarget.id).limit(1)) is not None:
+        return
+    for name, key in PASSED:
+        user = users[f"{name}@{DOMAIN}"]
+        if key in quizzes:
+            attempt = start_attempt(session, user=user, quiz=quizzes[key], seed=7)
+            submit_attempt(session, attempt=attempt, responses=_right_responses(attempt.snapshot))
+    competencies = {c.key: c for c in session.scalars(select(Competency))}
+    plan = ((MANAGERS["East China Sales"], "product-portfolio", 2, 60, {"team": teams["East China Sales"]}),
+            (MANAGERS["South China Sales"], "needs-discovery", 1, 45, {"team": teams["South China Sales"]}),
+            (MANAGERS["East China Sales"], "negotiation-preparation", 2, 120,
+             {"user": users[f"zhang.wei@{DOMAIN}"]}),
+            (f"admin@{DOMAIN}", "pricing-policy", 1, 30, {"career_level_key": "sales-rep"}))
+    for manager, competency, level, days, scope in plan:
+        if competency in competencies:
+            create_target(session, actor=users[manager], competency_id=competencies[competency].id, level=level,
+                          due_date=today + timedelta(days=days), note="", **scope)
 
 
 def _demo_progress(session: Session, users: dict[str, User]) -> None:

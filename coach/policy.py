@@ -54,6 +54,10 @@ def _coaches_person(user: User, person: Any) -> bool:
     return manages_team(user, person.team)
 
 
+def _set_it_or_admin(user: User, target: Any) -> bool:
+    return user.role == "admin" or target.set_by_id == user.id
+
+
 POLICY: dict[str, Rule] = {
     # Every signed-in person
     "home.view": _anyone,
@@ -72,6 +76,7 @@ POLICY: dict[str, Rule] = {
     "quiz.grade": _coach,
     "quiz.analyse": _manager_or_admin,
     "target.set": _manager_or_admin,
+    "target.remove": _set_it_or_admin,
     "person.coach": _coaches_person,
     # Teams and people
     "team.view": _manages_team,

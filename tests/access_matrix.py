@@ -64,6 +64,22 @@ MATRIX: tuple[Route, ...] = (
     Route("skills.framework", "GET", "/skills/", SIGNED_IN),
     Route("skills.mine", "GET", "/skills/mine", SIGNED_IN),
     Route("skills.careers", "GET", "/skills/careers", SIGNED_IN),
+    Route("skills.my_targets", "GET", "/skills/targets", SIGNED_IN),
+    Route("skills.team_targets", "GET", "/skills/targets/team", MANAGERS),
+    Route("skills.team_targets", "POST", "/skills/targets/team", MANAGERS, {"level": "9"}),
+    Route("skills.target_remove", "POST", "/skills/targets/{target}/remove", TEAM_MANAGERS),
+    Route("quizzes.index", "GET", "/quizzes/", SIGNED_IN),
+    Route("quizzes.overview", "GET", "/quizzes/basics-quiz", SIGNED_IN),
+    Route("quizzes.start", "POST", "/quizzes/basics-quiz/start", SIGNED_IN),
+    Route("quizzes.attempt", "GET", "/quizzes/attempts/{attempt}", frozenset({"member"})),
+    Route("quizzes.save", "POST", "/quizzes/attempts/{attempt}/save", frozenset({"member"})),
+    Route("quizzes.submit", "POST", "/quizzes/attempts/{attempt}/submit", frozenset({"member"})),
+    Route("quizzes.result", "GET", "/quizzes/attempts/{attempt}/result", frozenset({"member"})),
+    Route("quizzes.grading_queue", "GET", "/quizzes/grading", frozenset({"mentor", "manager_same", "manager_other",
+                                                                         "admin"})),
+    Route("quizzes.grade", "POST", "/quizzes/answers/{essay_answer}/grade",
+          frozenset({"mentor", "manager_same", "admin"}), {"score": "50"}),
+    Route("quizzes.analysis", "GET", "/quizzes/basics-quiz/analysis", MANAGERS),
 )
 
 # Endpoints that serve files to everyone and hold nothing private.

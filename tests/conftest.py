@@ -17,6 +17,7 @@ from coach.config import TestConfig
 from coach.extensions import db, limiter
 from tests.databases import copy_sqlite, postgres_admin_url, postgres_database
 from tests.factories import PASSWORD, make_team, make_user
+from tests.live import browser, live_server, page  # noqa: F401 — one browser for the whole run
 
 BACKEND = "postgresql" if postgres_admin_url() else "sqlite"
 

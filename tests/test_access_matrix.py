@@ -6,6 +6,14 @@ from typing import Any
 import pytest
 
 from coach import policy
+from datetime import date
+
+from sqlalchemy import select
+
+from coach.extensions import db
+from coach.models import Competency, QuizAnswer
+from coach.quizzes import services
+from coach.skills.targets import create_target
 from tests.access_matrix import EXEMPT_ENDPOINTS, MATRIX, PERSONAS, Route
 from tests.content_fixtures import app_config, content_dir, synced  # noqa: F401 — pages need content
 
@@ -40,9 +48,23 @@ def _fill(path: str, world: dict[str, Any]) -> str:
     return path.format(**{key: getattr(value, "id", value) for key, value in world.items()})
 
 
+def _objects(world: dict[str, Any]) -> dict[str, Any]:
+    """Objects the URLs name: member A's attempt with an essay answer, and a target manager A set."""
+    quiz = services.get_quiz(db.session, "basics-quiz")
+    attempt = services.start_attempt(db.session, user=world["member_a"], quiz=quiz)
+    answer = QuizAnswer(attempt_id=attempt.id, question_key="q1", response="x", fraction=None)
+    db.session.add(answer)
+    competency = db.session.scalar(select(Competency).where(Competency.key == "discovery"))
+    target = create_target(db.session, actor=world["manager_a"], competency_id=competency.id, level=2,
+                           due_date=date(2027, 3, 31), team=world["team_a"])
+    db.session.commit()
+    return {**world, "attempt": attempt.id, "essay_answer": answer.id, "target": target.id}
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("route", MATRIX, ids=lambda r: f"{r.method}-{r.endpoint}")
 def test_access(client, auth, world, synced, route: Route, persona: str):
+    world = _objects(world)
     if persona != "anonymous":
         assert auth.login(PERSONA_EMAILS[persona]).status_code == 302
     data = {key: _fill(value, world) for key, value in route.data.items()}

@@ -6,12 +6,12 @@ import re
 import pytest
 
 from tests.factories import PASSWORD
-from tests.live import browser, live_server, page, screenshot  # noqa: F401 — fixtures
+from tests.live import screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def test_login_language_logout(page, world):  # noqa: F811
+def test_login_language_logout(page, world):
     page.goto("/")
     assert "/auth/login" in page.url
     page.get_by_label("E-mail").fill("member.a@example.com")

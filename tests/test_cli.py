@@ -8,7 +8,7 @@ from coach.auth.services import check_password
 from coach.demo import PEOPLE
 from coach.extensions import db
 from tests.content_fixtures import SHIPPED_CONTENT
-from coach.models import ModuleProgress, ProgramAssignment, Team, User
+from coach.models import CapabilityTarget, ModuleProgress, ProgramAssignment, QuizAttempt, Team, User
 
 
 def _count() -> int:
@@ -71,3 +71,13 @@ def test_demo_new_hires_get_onboarding_with_some_progress(runner, app):
     assert assigned == 3  # the three new hires; veterans were hired long ago
     runner.invoke(args=["demo", "load"])
     assert db.session.scalar(select(func.count(ModuleProgress.id))) == sum(rows.values())
+
+
+def test_demo_has_quiz_history_and_targets(runner, app):
+    assert runner.invoke(args=["content", "sync", "--path", str(SHIPPED_CONTENT)]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    attempts = db.session.scalars(select(QuizAttempt)).all()
+    assert len(attempts) == 8 and all(a.passed for a in attempts)  # the shipped quizzes grade their own answers
+    assert db.session.scalar(select(func.count(CapabilityTarget.id))) == 4
+    runner.invoke(args=["demo", "load"])
+    assert db.session.scalar(select(func.count(QuizAttempt.id))) == 8
