@@ -32,7 +32,7 @@ translations: $(VENV)/.runtime-installed
 
 # After changing UI strings: refresh coach/translations/messages.pot and the zh catalog, then translate.
 extract-messages: $(VENV)/.runtime-installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o coach/translations/messages.pot coach
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -o coach/translations/messages.pot coach
 	$(VENV)/bin/pybabel update -N -i coach/translations/messages.pot -d coach/translations
 
 setup-db: install translations

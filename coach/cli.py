@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ from flask.cli import AppGroup
 from coach.auth.services import create_user
 from coach.content.fields import ID_PATTERN
 from coach.content.sync import count_content_files, sync_folder
+from coach.notifications.digest import SmtpSettings, create_reminders, send_digests, smtp_sender
 from coach.quizzes.interchange import ImportProblem, export_bank, import_bank, read_bank
 from coach.database import writing
 from coach.demo import load_demo
@@ -24,6 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 content_cli = AppGroup("content", help="Training content from content/.")
+notify_cli = AppGroup("notify", help="Reminders and e-mail digests (run from cron).")
 quizzes_cli = AppGroup("quizzes", help="Move question banks in and out (GIFT, Aiken, Moodle XML, JSON).")
 demo_cli = AppGroup("demo", help="Demo organisation.")
 
@@ -143,9 +146,27 @@ def quizzes_export(quiz_key: str, fmt: str, output: Path | None) -> None:
         click.echo(f"wrote {output}")
 
 
+@notify_cli.command("send")
+def notify_send() -> None:
+    """Create due and overdue reminders, then e-mail each person at most one digest a day."""
+    today = date.today()
+    with writing():
+        reminders = create_reminders(db.session, today=today)
+        db.session.commit()
+        settings = SmtpSettings.from_config(current_app.config)
+        if not settings.server:
+            click.echo(f"{reminders} reminder(s) created; MAIL_SERVER is not set, so no e-mail was sent")
+            return
+        sent = send_digests(db.session, today=today, send=smtp_sender(settings),
+                            base_url=current_app.config["BASE_URL"], sender=settings.sender)
+        db.session.commit()
+    click.echo(f"{reminders} reminder(s) created, {sent} digest(s) sent")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(content_cli)
     app.cli.add_command(quizzes_cli)
+    app.cli.add_command(notify_cli)

@@ -12,9 +12,11 @@ from coach.admin.services import save_team
 from coach.auth.services import create_user, find_user_by_email
 from coach.learning.programs import my_programs
 from coach.learning.services import mark_done
+from coach.mentoring.coaching import add_note, record_observation
+from coach.mentoring.services import assign_mentor, decide, request_signoff
 from coach.quizzes.services import start_attempt, submit_attempt
 from coach.skills.targets import create_target
-from coach.models import CapabilityTarget, Competency, Quiz, Team, User
+from coach.models import CapabilityTarget, Competency, Mentorship, Quiz, Team, User
 
 DEMO_PASSWORD = "coach-demo-2026"
 DOMAIN = "qingyun.example"
@@ -87,7 +89,53 @@ def load_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
     session.flush()
     _demo_progress(session, users)
     _demo_quizzes_and_targets(session, users, teams, today)
+    _demo_mentoring(session, users, today)
     return created
+
+
+MENTORSHIPS = (("li.na", "zhao.lei", "Get through onboarding on time; first solo discovery call by week 6."),
+               ("li.na", "chen.jing", "Own two pilot (proof-of-value) projects this quarter."),
+               ("david.zhou", "emily.xu", "Move from demos to leading negotiations with purchasing."),
+               ("david.zhou", "zhang.wei", "Prepare for the senior specialist level."),
+               ("liu.yang", "michael.wu", "Ramp up on the product line and the discount policy."),
+               ("liu.yang", "sun.li", "Lift the win rate on price-sensitive food & beverage deals."))
+
+
+def _demo_mentoring(session: Session, users: dict[str, User], today: date) -> None:
+    """Mentorships, a queue of sign-off requests, decisions, 1:1 notes and an observation, once."""
+    competencies = {c.key: c for c in session.scalars(select(Competency))}
+    if not competencies or session.scalar(select(Mentorship.id).limit(1)) is not None:
+        return
+
+    def person(name: str) -> User:
+        return users[f"{name}@{DOMAIN}"]
+
+    pairs = {}
+    for mentor, mentee, goals in MENTORSHIPS:
+        manager = users[MANAGERS[person(mentee).team.name]] if person(mentee).team else users[f"admin@{DOMAIN}"]
+        pairs[mentee] = assign_mentor(session, actor=manager, mentor=person(mentor), mentee=person(mentee),
+                                      start_date=min(person(mentee).hire_date or today, today), goals=goals)
+    ask = (("chen.jing", "needs-discovery", 1, "Led discovery at **Huaxin Precision**: mapped the downtime cost of "
+                                             "line 3 (about 40,000 yuan a shift) with the maintenance manager."),
+           ("zhang.wei", "negotiation-preparation", 3, "Prepared the Dingsheng renewal: BATNA, walk-away and a "
+                                                      "give/get list reviewed with my manager before the meeting."),
+           ("emily.xu", "product-demo", 3, "Ran the tailored QY Cloud demo for three plant managers; two asked "
+                                           "for a pilot the same week."))
+    requests = {name: request_signoff(session, mentee=person(name), competency=competencies[key], level=level,
+                                      evidence=text, links={}) for name, key, level, text in ask}
+    decide(session, mentor=person("david.zhou"), request=requests["emily.xu"], approve=True, scores=[4, 3, 3],
+           notes="Clear value story tied to their downtime numbers. Next: handle the IT manager's security questions.")
+    zhao = pairs["zhao.lei"]
+    add_note(session, author=person("li.na"), mentorship=zhao, held_on=today - timedelta(days=3),
+             notes="Reviewed the first week. Strong on product facts; needs practice asking *implication* questions.",
+             actions=[("Finish the sales process modules", person("zhao.lei").id, today + timedelta(days=4)),
+                      ("Role-play a discovery call with Li Na", person("li.na").id, today + timedelta(days=7)),
+                      ("Shadow Zhang Wei on a customer visit", person("zhao.lei").id, today - timedelta(days=1))])
+    record_observation(session, mentor=person("liu.yang"), mentorship=pairs["michael.wu"],
+                       competency=competencies["objection-handling"], level=2, kind="role-play",
+                       observed_on=today - timedelta(days=2), scenario="Purchasing says DataMill is 40% cheaper.",
+                       scores=[3, 2, 2], notes="Acknowledged well; jumped to a discount too early. Practise the "
+                                               "cost-of-downtime reframe.")
 
 
 # Veterans who passed quizzes before Coach's demo starts; (e-mail, quiz id).

@@ -58,6 +58,36 @@ def _set_it_or_admin(user: User, target: Any) -> bool:
     return user.role == "admin" or target.set_by_id == user.id
 
 
+def _in_mentorship_or_manager(user: User, mentorship: Any) -> bool:
+    """Coaching notes: the mentor, the mentee and the mentee's manager only (not every admin)."""
+    return user.id in (mentorship.mentor_id, mentorship.mentee_id) or (
+        user.role == "manager" and manages_team(user, mentorship.mentee.team))
+
+
+def _mentor_of(user: User, mentorship: Any) -> bool:
+    return mentorship.active and mentorship.mentor_id == user.id
+
+
+def _signoff_party(user: User, request: Any) -> bool:
+    return user.id in (request.mentee_id, request.mentor_id) or manages_team(user, request.mentee.team)
+
+
+def _signoff_mentor(user: User, request: Any) -> bool:
+    return request.mentor_id == user.id
+
+
+def _signoff_mentee(user: User, request: Any) -> bool:
+    return request.mentee_id == user.id
+
+
+def _manages_mentee(user: User, request: Any) -> bool:
+    return manages_team(user, request.mentee.team)
+
+
+def _manages_person(user: User, person: Any) -> bool:
+    return manages_team(user, person.team)
+
+
 POLICY: dict[str, Rule] = {
     # Every signed-in person
     "home.view": _anyone,
@@ -78,6 +108,18 @@ POLICY: dict[str, Rule] = {
     "target.set": _manager_or_admin,
     "target.remove": _set_it_or_admin,
     "person.coach": _coaches_person,
+    # Mentoring
+    "mentoring.dashboard": _coach,
+    "mentorship.manage": _manager_or_admin,
+    "mentorship.assign": _manages_person,
+    "mentorship.view": _in_mentorship_or_manager,
+    "mentorship.write": _mentor_of,
+    "signoff.request": _anyone,
+    "signoff.view": _signoff_party,
+    "signoff.decide": _signoff_mentor,
+    "signoff.withdraw": _signoff_mentee,
+    "signoff.revoke": _manages_mentee,
+    "notifications.view": _anyone,
     # Teams and people
     "team.view": _manages_team,
     "team.manage": _manages_team,

@@ -16,7 +16,10 @@ from coach.database import write_intent
 from coach.extensions import db
 from coach.learning import bp as learning_bp
 from coach.main import bp as main_bp
+from coach.mentoring import bp as mentoring_bp
 from coach.models import LANGUAGES, User
+from coach.notifications import bp as notifications_bp
+from coach.notifications.services import unread_count
 from coach.quizzes import bp as quizzes_bp
 from coach.skills import bp as skills_bp
 
@@ -89,9 +92,11 @@ def mark_write_intent() -> None:
 
 
 def template_globals() -> dict[str, Any]:
-    """Helpers every template may use; none of them queries the database."""
+    """Helpers every template may use; the unread count is the one query every signed-in page pays."""
+    signed_in = bool(current_user and getattr(current_user, "is_authenticated", False))
     return {"can": lambda action, obj=None: policy.can(current_user, action, obj),
-            "language_names": LANGUAGE_NAMES, "current_locale": str(get_locale() or "en")}
+            "language_names": LANGUAGE_NAMES, "current_locale": str(get_locale() or "en"),
+            "unread_notifications": unread_count(db.session, user=current_user) if signed_in else 0}
 
 
 def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
@@ -112,3 +117,5 @@ def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(skills_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(mentoring_bp)
+    app.register_blueprint(notifications_bp)

@@ -15,6 +15,11 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 ADMIN = frozenset({"admin"})
 TEAM_MANAGERS = frozenset({"manager_same", "admin"})
 MANAGERS = frozenset({"manager_same", "manager_other", "admin"})
+COACHES = frozenset({"mentor", "manager_same", "manager_other", "admin"})
+MENTOR = frozenset({"mentor"})
+# Coaching notes: the mentor, the mentee and the mentee's manager only — not other admins.
+MENTORSHIP = frozenset({"member", "mentor", "manager_same"})
+SIGNOFF_PARTIES = frozenset({"member", "mentor", "manager_same", "admin"})
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,24 @@ MATRIX: tuple[Route, ...] = (
     Route("quizzes.grade", "POST", "/quizzes/answers/{essay_answer}/grade",
           frozenset({"mentor", "manager_same", "admin"}), {"score": "50"}),
     Route("quizzes.analysis", "GET", "/quizzes/basics-quiz/analysis", MANAGERS),
+    Route("mentoring.dashboard", "GET", "/mentoring/", COACHES),
+    Route("mentoring.mentorships", "GET", "/mentoring/mentorships", MANAGERS),
+    Route("mentoring.mentorships", "POST", "/mentoring/mentorships", MANAGERS, {"mentee": "0"}),
+    Route("mentoring.mentorship_end", "POST", "/mentoring/mentorships/{mentorship}/end", TEAM_MANAGERS),
+    Route("mentoring.mentorship", "GET", "/mentoring/mentorships/{mentorship}", MENTORSHIP),
+    Route("mentoring.note_add", "POST", "/mentoring/mentorships/{mentorship}/notes", MENTOR),
+    Route("mentoring.observation_add", "POST", "/mentoring/mentorships/{mentorship}/observations", MENTOR),
+    Route("mentoring.action_done", "POST", "/mentoring/actions/{action}/done", MENTORSHIP),
+    Route("mentoring.my_requests", "GET", "/mentoring/requests", SIGNED_IN),
+    Route("mentoring.request_new", "GET", "/mentoring/requests/new", SIGNED_IN),
+    Route("mentoring.request_new", "POST", "/mentoring/requests/new", SIGNED_IN, {"level": "9"}),
+    Route("mentoring.request_view", "GET", "/mentoring/requests/{signoff}", SIGNOFF_PARTIES),
+    Route("mentoring.request_decide", "POST", "/mentoring/requests/{signoff}/decide", MENTOR),
+    Route("mentoring.request_withdraw", "POST", "/mentoring/requests/{signoff}/withdraw", frozenset({"member"})),
+    Route("mentoring.request_revoke", "POST", "/mentoring/requests/{approved}/revoke", TEAM_MANAGERS,
+          {"reason": "Test"}),
+    Route("notifications.centre", "GET", "/notifications/", SIGNED_IN),
+    Route("notifications.mark_read", "POST", "/notifications/read", SIGNED_IN),
 )
 
 # Endpoints that serve files to everyone and hold nothing private.

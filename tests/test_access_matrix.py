@@ -13,6 +13,8 @@ from sqlalchemy import select
 from coach.extensions import db
 from coach.models import Competency, QuizAnswer
 from coach.quizzes import services
+from coach.mentoring.coaching import add_note
+from coach.mentoring.services import assign_mentor, decide, request_signoff
 from coach.skills.targets import create_target
 from tests.access_matrix import EXEMPT_ENDPOINTS, MATRIX, PERSONAS, Route
 from tests.content_fixtures import app_config, content_dir, synced  # noqa: F401 — pages need content
@@ -57,8 +59,20 @@ def _objects(world: dict[str, Any]) -> dict[str, Any]:
     competency = db.session.scalar(select(Competency).where(Competency.key == "discovery"))
     target = create_target(db.session, actor=world["manager_a"], competency_id=competency.id, level=2,
                            due_date=date(2027, 3, 31), team=world["team_a"])
+    mentorship = assign_mentor(db.session, actor=world["manager_a"], mentor=world["mentor_a"],
+                               mentee=world["member_a"], start_date=date(2026, 11, 1), goals="Ramp up")
+    note = add_note(db.session, author=world["mentor_a"], mentorship=mentorship, held_on=date(2026, 11, 2),
+                    notes="First 1:1", actions=[("Read the pricing module", world["member_a"].id, None)])
+    pricing = db.session.scalar(select(Competency).where(Competency.key == "pricing"))
+    signoff = request_signoff(db.session, mentee=world["member_a"], competency=competency, level=3, evidence="x",
+                              links={})
+    approved = request_signoff(db.session, mentee=world["member_a"], competency=pricing, level=3, evidence="y",
+                               links={})
+    decide(db.session, mentor=world["mentor_a"], request=approved, approve=True, scores=[3], notes="ok")
     db.session.commit()
-    return {**world, "attempt": attempt.id, "essay_answer": answer.id, "target": target.id}
+    return {**world, "attempt": attempt.id, "essay_answer": answer.id, "target": target.id,
+            "mentorship": mentorship.id, "action": note.id and mentorship.action_items[0].id, "signoff": signoff.id,
+            "approved": approved.id}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

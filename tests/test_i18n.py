@@ -10,16 +10,16 @@ from coach.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2)}
+            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 
 
 def _source_messages() -> set[str]:
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     found = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT / "coach"), method_map, keywords=KEYWORDS, options_map={}
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
@@ -30,10 +30,10 @@ def test_every_message_has_a_chinese_translation():
     for message in catalog:
         if not message.id:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = (message.id[0] if isinstance(message.id, tuple) else message.id, message.context)
         value = message.string if isinstance(message.string, str) else all(message.string)
         translated[key] = bool(value) and not message.fuzzy
-    missing = sorted(m for m in _source_messages() if not translated.get(m))
+    missing = sorted(f"{m[1]}|{m[0]}" if m[1] else m[0] for m in _source_messages() if not translated.get(m))
     assert not missing, f"{len(missing)} messages lack a Chinese translation (run make extract-messages):\n" + \
         "\n".join(missing[:40])
 

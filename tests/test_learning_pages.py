@@ -92,13 +92,14 @@ def _module_page_queries(client, app) -> int:
 def test_module_page_query_count_is_pinned_and_flat(client, auth, world, synced, app):
     auth.login("member.a@example.com")
     client.post("/learn/modules/basics-discovery/done")
-    assert _module_page_queries(client, app) == 5  # user, module+course, its competencies, siblings, progress
+    # user, unread notifications, module+course, its competencies, siblings, progress
+    assert _module_page_queries(client, app) == 6
     course = db.session.scalar(select(Module).where(Module.key == "basics-discovery")).course
     for n in range(40):
         db.session.add(Module(key=f"extra-{n}", course=course, position=10 + n, source_path=f"x{n}.md", minutes=1,
                               title_en=f"Extra {n}", html_en="<p>x</p>", content_hash=str(n)))
     db.session.commit()
-    assert _module_page_queries(client, app) == 5
+    assert _module_page_queries(client, app) == 6
 
 
 def test_my_learning_shows_due_dates_overdue_and_next_step(client, auth, world, synced):

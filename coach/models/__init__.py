@@ -25,6 +25,17 @@ from coach.models.content import (
     reason_competencies,
 )
 from coach.models.learning import EVIDENCE_KINDS, CompetencyEvidence, ModuleProgress, ProgramAssignment
+from coach.models.mentoring import (
+    OBSERVATION_KINDS,
+    SIGNOFF_STATES,
+    ActionItem,
+    CoachingNote,
+    DigestLog,
+    Mentorship,
+    Notification,
+    Observation,
+    SignoffRequest,
+)
 from coach.models.quizzes import (
     ATTEMPT_STATES,
     SHOW_ANSWERS,
@@ -36,6 +47,8 @@ from coach.models.quizzes import (
 )
 
 __all__ = [
+    "OBSERVATION_KINDS", "SIGNOFF_STATES", "ActionItem", "CoachingNote", "DigestLog", "Mentorship", "Notification",
+    "Observation", "SignoffRequest",
     "ATTEMPT_STATES", "SHOW_ANSWERS", "CapabilityTarget", "Quiz", "QuizAnswer", "QuizAttempt", "QuizQuestion",
     "CATEGORIES", "EVIDENCE_KINDS", "EVIDENCE_RULES", "LANGUAGES", "ROLES", "AuditEvent", "CareerLevel",
     "CareerRequirement", "CareerTrack", "Competency", "CompetencyCategory", "CompetencyEvidence", "CompetencyLevel",

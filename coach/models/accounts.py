@@ -57,6 +57,8 @@ class User(db.Model):
     career_level: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(2), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # How many mentees this person can mentor at once.
+    mentor_capacity: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
     # Bumped on logout, password change and deactivation: every cookie carrying an older
     # value stops working, which is how a signed-cookie session is ended on the server side.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
