@@ -1,6 +1,8 @@
 """Home page per role, health check and language switching."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -21,7 +23,7 @@ bp = Blueprint("main", __name__)
 def home() -> ResponseReturnValue:
     """The signed-in person's starting page, arranged for their role."""
     policy.require(current_user, "home.view")
-    return render_template("main/home.html", summary=home_summary(db.session, user=current_user))
+    return render_template("main/home.html", summary=home_summary(db.session, user=current_user), today=date.today())
 
 
 @bp.get("/healthz")
