@@ -18,6 +18,8 @@ from coach.content.sync import count_content_files, sync_folder
 from coach.notifications.digest import SmtpSettings, create_reminders, send_digests, smtp_sender
 from coach.quizzes.interchange import ImportProblem, export_bank, import_bank, read_bank
 from coach.database import writing
+from coach.deals.importer import ImportRefused, import_deals
+from coach.deals.presets import PRESETS
 from coach.demo import load_demo
 from coach.errors import DomainError
 from coach.extensions import db
@@ -26,6 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 content_cli = AppGroup("content", help="Training content from content/.")
+deals_cli = AppGroup("deals", help="Deals from CRM exports.")
 notify_cli = AppGroup("notify", help="Reminders and e-mail digests (run from cron).")
 quizzes_cli = AppGroup("quizzes", help="Move question banks in and out (GIFT, Aiken, Moodle XML, JSON).")
 demo_cli = AppGroup("demo", help="Demo organisation.")
@@ -163,6 +166,41 @@ def notify_send() -> None:
     click.echo(f"{reminders} reminder(s) created, {sent} digest(s) sent")
 
 
+@deals_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--preset", type=click.Choice(sorted(PRESETS)), required=True, help="Which CRM exported the file.")
+@click.option("--dry-run", is_flag=True, help="Show what would be created, changed and left alone; change nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows and list the invalid ones.")
+def deals_import(file: Path, preset: str, dry_run: bool, skip_invalid: bool) -> None:
+    """Import deals from a CRM's CSV export (UTF-8 with or without BOM, or GBK/GB18030)."""
+    raw = file.read_bytes()
+    with writing(), click.progressbar(length=max(1, raw.count(b"\n")), label="Importing", file=sys.stderr) as bar:
+        try:
+            report = import_deals(db.session, raw, preset_name=preset, dry_run=dry_run, skip_invalid=skip_invalid,
+                                  progress=lambda n: bar.update(1))
+        except ImportRefused as exc:
+            fail(f"{file}: {exc}; nothing was imported")
+    if report.problems:
+        db.session.rollback()
+        for problem in report.problems:
+            click.echo(f"{file}: {problem}", err=True)
+        fail(f"{len(report.problems)} problem(s); nothing was imported (use --skip-invalid to import the rest)")
+    for problem in report.skipped:
+        click.echo(f"{file}: skipped: {problem}", err=True)
+    if dry_run:
+        db.session.rollback()
+        for label in report.created:
+            click.echo(f"would create: {label}")
+        for label in report.changed:
+            click.echo(f"would change: {label}")
+    else:
+        with writing():
+            db.session.commit()
+    verb = "would be" if dry_run else "were"
+    click.echo(f"{len(report.created)} created, {len(report.changed)} changed, {len(report.unchanged)} left alone, "
+               f"{len(report.skipped)} skipped ({verb} imported from {file.name})")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
@@ -170,3 +208,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(deals_cli)

@@ -24,6 +24,7 @@ from coach.models.content import (
     pick,
     reason_competencies,
 )
+from coach.models.deals import OUTCOMES, Deal
 from coach.models.learning import EVIDENCE_KINDS, CompetencyEvidence, ModuleProgress, ProgramAssignment
 from coach.models.mentoring import (
     OBSERVATION_KINDS,
@@ -47,6 +48,7 @@ from coach.models.quizzes import (
 )
 
 __all__ = [
+    "OUTCOMES", "Deal",
     "OBSERVATION_KINDS", "SIGNOFF_STATES", "ActionItem", "CoachingNote", "DigestLog", "Mentorship", "Notification",
     "Observation", "SignoffRequest",
     "ATTEMPT_STATES", "SHOW_ANSWERS", "CapabilityTarget", "Quiz", "QuizAnswer", "QuizAttempt", "QuizQuestion",
