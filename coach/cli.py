@@ -12,7 +12,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from coach.auth.services import create_user
+from coach.api.tokens import create_token
+from coach.auth.services import create_user, find_user_by_email
 from coach.content.fields import ID_PATTERN
 from coach.content.sync import count_content_files, sync_folder
 from coach.notifications.digest import SmtpSettings, create_reminders, send_digests, smtp_sender
@@ -21,13 +22,14 @@ from coach.database import writing
 from coach.deals.importer import ImportRefused, import_deals
 from coach.deals.presets import PRESETS
 from coach.demo import load_demo
-from coach.errors import DomainError
+from coach.errors import DomainError, ValidationError
 from coach.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 content_cli = AppGroup("content", help="Training content from content/.")
+tokens_cli = AppGroup("tokens", help="API tokens for integrations.")
 deals_cli = AppGroup("deals", help="Deals from CRM exports.")
 notify_cli = AppGroup("notify", help="Reminders and e-mail digests (run from cron).")
 quizzes_cli = AppGroup("quizzes", help="Move question banks in and out (GIFT, Aiken, Moodle XML, JSON).")
@@ -201,6 +203,21 @@ def deals_import(file: Path, preset: str, dry_run: bool, skip_invalid: bool) -> 
                f"{len(report.skipped)} skipped ({verb} imported from {file.name})")
 
 
+@tokens_cli.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", default="CRM", show_default=True, help="What uses the token.")
+@click.option("--scope", "scopes", multiple=True, default=("deals:write",), show_default=True,
+              help="deals:write, deals:read, reviews:read or progress:read; repeat for several.")
+@transactional
+def tokens_create(email: str, name: str, scopes: tuple[str, ...]) -> None:
+    """Create an API token and print its secret once (only a hash is kept)."""
+    user = find_user_by_email(db.session, email)
+    if user is None:
+        raise ValidationError(f"no user with the e-mail {email}", field="email")
+    _token, secret = create_token(db.session, actor=None, user=user, name=name, scopes=list(scopes))
+    click.echo(secret)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
@@ -209,3 +226,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(deals_cli)
+    app.cli.add_command(tokens_cli)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from coach.admin.services import save_team
 from coach.auth.services import create_user, find_user_by_email
+from coach.demo_deals import load_deals_and_reviews
 from coach.learning.programs import my_programs
 from coach.learning.services import mark_done
 from coach.mentoring.coaching import add_note, record_observation
@@ -90,6 +91,7 @@ def load_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
     _demo_progress(session, users)
     _demo_quizzes_and_targets(session, users, teams, today)
     _demo_mentoring(session, users, today)
+    load_deals_and_reviews(session, users, teams, today, DOMAIN)
     return created
 
 

@@ -88,6 +88,11 @@ def _manages_person(user: User, person: Any) -> bool:
     return manages_team(user, person.team)
 
 
+def _review_editor(user: User, review: Any) -> bool:
+    """The author edits their review; the team's manager may too (e.g. in the meeting)."""
+    return review.author_id == user.id or manages_team(user, review.team)
+
+
 POLICY: dict[str, Rule] = {
     # Every signed-in person
     "home.view": _anyone,
@@ -96,6 +101,7 @@ POLICY: dict[str, Rule] = {
     "admin.users": _admin,
     "admin.teams": _admin,
     "admin.audit": _admin,
+    "admin.tokens": _admin,
     # Learning
     "learning.view": _anyone,
     "learning.progress": _anyone,
@@ -120,6 +126,14 @@ POLICY: dict[str, Rule] = {
     "signoff.withdraw": _signoff_mentee,
     "signoff.revoke": _manages_mentee,
     "notifications.view": _anyone,
+    # Case reviews, meetings and deals
+    "review.read": _anyone,
+    "review.write": _anyone,
+    "review.edit": _review_editor,
+    "meeting.manage": _manager_or_admin,
+    "meeting.manage_team": _manages_team,
+    "deal.manage": _manager_or_admin,
+    "deal.import": _admin,
     # Teams and people
     "team.view": _manages_team,
     "team.manage": _manages_team,

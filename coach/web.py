@@ -10,10 +10,12 @@ from flask_login import LoginManager, current_user
 
 from coach import policy
 from coach.admin import bp as admin_bp
+from coach.api import bp as api_bp
 from coach.auth import bp as auth_bp
 from coach.auth.services import configure_hashing
 from coach.database import write_intent
 from coach.extensions import db
+from coach.deals import bp as deals_bp
 from coach.learning import bp as learning_bp
 from coach.main import bp as main_bp
 from coach.mentoring import bp as mentoring_bp
@@ -21,6 +23,7 @@ from coach.models import LANGUAGES, User
 from coach.notifications import bp as notifications_bp
 from coach.notifications.services import unread_count
 from coach.quizzes import bp as quizzes_bp
+from coach.reviews import bp as reviews_bp
 from coach.skills import bp as skills_bp
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -119,3 +122,6 @@ def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(mentoring_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(deals_bp)
+    app.register_blueprint(api_bp)

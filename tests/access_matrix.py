@@ -20,6 +20,9 @@ MENTOR = frozenset({"mentor"})
 # Coaching notes: the mentor, the mentee and the mentee's manager only — not other admins.
 MENTORSHIP = frozenset({"member", "mentor", "manager_same"})
 SIGNOFF_PARTIES = frozenset({"member", "mentor", "manager_same", "admin"})
+# Team A's shared things (a submitted review, a meeting, a deal): its people, its manager, admins.
+TEAM_A = frozenset({"member", "mentor", "manager_same", "admin"})
+REVIEW_EDITORS = frozenset({"member", "manager_same", "admin"})
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,39 @@ MATRIX: tuple[Route, ...] = (
     Route("mentoring.request_withdraw", "POST", "/mentoring/requests/{signoff}/withdraw", frozenset({"member"})),
     Route("mentoring.request_revoke", "POST", "/mentoring/requests/{approved}/revoke", TEAM_MANAGERS,
           {"reason": "Test"}),
+    Route("reviews.index", "GET", "/reviews/", SIGNED_IN),
+    Route("reviews.new", "GET", "/reviews/new", SIGNED_IN),
+    Route("reviews.new", "POST", "/reviews/new", SIGNED_IN, {"deal": "0"}),
+    Route("reviews.edit", "GET", "/reviews/{review}/edit", REVIEW_EDITORS),
+    Route("reviews.edit", "POST", "/reviews/{review}/edit", REVIEW_EDITORS, {"version": "2"}),
+    Route("reviews.view", "GET", "/reviews/{review}", TEAM_A),
+    Route("reviews.submit", "POST", "/reviews/{review}/submit", REVIEW_EDITORS),
+    Route("reviews.comment", "POST", "/reviews/{review}/comments", TEAM_A, {"body": "Good review"}),
+    Route("reviews.assign_training", "POST", "/reviews/{review}/assign", TEAM_MANAGERS, {"who": "owner"}),
+    Route("reviews.analysis_page", "GET", "/reviews/analysis", MANAGERS),
+    Route("reviews.analysis_csv", "GET", "/reviews/analysis/reason.csv", MANAGERS),
+    Route("reviews.meetings_index", "GET", "/reviews/meetings", SIGNED_IN),
+    Route("reviews.meetings_index", "POST", "/reviews/meetings", MANAGERS, {"team": "0"}),
+    Route("reviews.meeting", "GET", "/reviews/meetings/{meeting}", TEAM_A),
+    Route("reviews.meeting_agenda", "POST", "/reviews/meetings/{meeting}/agenda", TEAM_MANAGERS),
+    Route("reviews.meeting_discussed", "POST", "/reviews/meetings/{meeting}/agenda/{agenda_item}/discussed",
+          TEAM_MANAGERS),
+    Route("reviews.meeting_record", "POST", "/reviews/meetings/{meeting}/record", TEAM_MANAGERS),
+    Route("reviews.patterns", "GET", "/reviews/patterns", MANAGERS),
+    Route("reviews.pattern_assign", "POST", "/reviews/patterns/{team_a}/{reason}/assign", TEAM_MANAGERS),
+    Route("deals.index", "GET", "/deals/", SIGNED_IN),
+    Route("deals.view", "GET", "/deals/{deal}", TEAM_A),
+    Route("deals.new", "GET", "/deals/new", MANAGERS),
+    Route("deals.new", "POST", "/deals/new", MANAGERS, {"name": ""}),
+    Route("deals.upload", "GET", "/deals/upload", ADMIN),
+    Route("deals.upload", "POST", "/deals/upload", ADMIN, {"preset": "generic"}),
+    Route("admin.tokens", "GET", "/admin/tokens", ADMIN),
+    Route("admin.tokens", "POST", "/admin/tokens", ADMIN, {"name": ""}),
+    Route("admin.token_revoke", "POST", "/admin/tokens/{token}/revoke", ADMIN),
     Route("notifications.centre", "GET", "/notifications/", SIGNED_IN),
     Route("notifications.mark_read", "POST", "/notifications/read", SIGNED_IN),
 )
 
-# Endpoints that serve files to everyone and hold nothing private.
-EXEMPT_ENDPOINTS = frozenset({"static"})
+# Endpoints that serve files to everyone and hold nothing private; the API authenticates with bearer tokens
+# and has its own tests (tests/test_api.py).
+EXEMPT_ENDPOINTS = frozenset({"static", "api.openapi", "api.deal_put", "api.deal_get", "api.reviews", "api.progress"})

@@ -11,8 +11,11 @@ from datetime import date
 from sqlalchemy import select
 
 from coach.extensions import db
-from coach.models import Competency, QuizAnswer
+from coach.models import Competency, Deal, QuizAnswer, Reason
+from coach.reviews.meetings import add_to_agenda, schedule
+from coach.reviews.services import ReviewInput, create_review, submit_review
 from coach.quizzes import services
+from coach.api.tokens import create_token
 from coach.mentoring.coaching import add_note
 from coach.mentoring.services import assign_mentor, decide, request_signoff
 from coach.skills.targets import create_target
@@ -69,10 +72,23 @@ def _objects(world: dict[str, Any]) -> dict[str, Any]:
     approved = request_signoff(db.session, mentee=world["member_a"], competency=pricing, level=3, evidence="y",
                                links={})
     decide(db.session, mentor=world["mentor_a"], request=approved, approve=True, scores=[3], notes="ok")
+    deal = Deal(source="test", external_id="D1", name="Huaxin", outcome="lost", owner_id=world["member_a"].id)
+    db.session.add(deal)
+    db.session.flush()
+    review = create_review(db.session, author=world["member_a"], deal=deal, data=ReviewInput(
+        stage=None, reasons=["price"], primary_reason="price"))
+    submit_review(db.session, actor=world["member_a"], review=review)
+    meeting = schedule(db.session, actor=world["manager_a"], team=world["team_a"], held_on=date(2026, 12, 1),
+                       title="December")
+    item = add_to_agenda(db.session, meeting=meeting, review=review)
+    reason = db.session.scalar(select(Reason).where(Reason.key == "price"))
+    token, _secret = create_token(db.session, actor=world["admin"], user=world["manager_a"], name="CRM",
+                                  scopes=["deals:write"])
     db.session.commit()
     return {**world, "attempt": attempt.id, "essay_answer": answer.id, "target": target.id,
             "mentorship": mentorship.id, "action": note.id and mentorship.action_items[0].id, "signoff": signoff.id,
-            "approved": approved.id}
+            "approved": approved.id, "deal": deal.id, "review": review.id, "meeting": meeting.id,
+            "agenda_item": item.id, "reason": reason.id, "token": token.id}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -8,7 +8,16 @@ from coach.auth.services import check_password
 from coach.demo import PEOPLE
 from coach.extensions import db
 from tests.content_fixtures import SHIPPED_CONTENT
-from coach.models import CapabilityTarget, ModuleProgress, ProgramAssignment, QuizAttempt, Team, User
+from coach.models import (
+    CapabilityTarget,
+    CaseReview,
+    ModuleProgress,
+    ProgramAssignment,
+    QuizAttempt,
+    ReviewMeeting,
+    Team,
+    User,
+)
 
 
 def _count() -> int:
@@ -79,5 +88,10 @@ def test_demo_has_quiz_history_and_targets(runner, app):
     attempts = db.session.scalars(select(QuizAttempt)).all()
     assert len(attempts) == 8 and all(a.passed for a in attempts)  # the shipped quizzes grade their own answers
     assert db.session.scalar(select(func.count(CapabilityTarget.id))) == 4
+    statuses = dict(db.session.execute(select(CaseReview.status, func.count(CaseReview.id)).group_by(
+        CaseReview.status)).all())
+    assert statuses == {"discussed": 2, "submitted": 1, "draft": 1}
+    assert db.session.scalar(select(func.count(ReviewMeeting.id))) == 2
     runner.invoke(args=["demo", "load"])
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 8
+    assert db.session.scalar(select(func.count(CaseReview.id))) == 4

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SearchField, SelectField, SelectMultipleField, StringField
 from coach.form_helpers import choices
+from coach.models import SCOPES
 from wtforms.validators import DataRequired, Length, Optional
 
 ROLE_PAIRS = [("member", _l("Member")), ("mentor", _l("Mentor")), ("manager", _l("Manager")), ("admin", _l("Administrator"))]
@@ -51,3 +52,11 @@ class TeamForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: gives POST-only buttons their CSRF token."""
+
+
+class TokenForm(FlaskForm):
+    """A new API token."""
+
+    user = SelectField(_l("Acts as"), choices=[], validators=[DataRequired()])
+    name = StringField(_l("Name (the system that uses it)"), validators=[DataRequired(), Length(max=120)])
+    scopes = SelectMultipleField(_l("Scopes"), choices=choices([(s, s) for s in SCOPES]), validators=[DataRequired()])

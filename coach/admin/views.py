@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,13 +11,14 @@ from wtforms.fields.choices import SelectChoice
 
 from coach import audit, policy
 from coach.admin import services
-from coach.admin.forms import ConfirmForm, TeamForm, UserCreateForm, UserEditForm, UserFilterForm
+from coach.admin.forms import ConfirmForm, TeamForm, TokenForm, UserCreateForm, UserEditForm, UserFilterForm
+from coach.api import tokens as api_tokens
 from coach.auth import services as accounts
 from coach.content.sync import last_sync, sync_folder
-from coach.errors import ValidationError
+from coach.errors import Conflict, ValidationError
 from coach.extensions import db
 from coach.form_helpers import choices
-from coach.models import Team
+from coach.models import ApiToken, Team
 from coach.web_utils import client_ip, form_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -187,3 +188,41 @@ def content_sync() -> ResponseReturnValue:
     else:
         flash(_("Content is unchanged; nothing to do."), "info")
     return redirect(url_for("admin.content"))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def tokens() -> ResponseReturnValue:
+    """API tokens: create one (its secret is shown once) or revoke one."""
+    policy.require(current_user, "admin.tokens")
+    form = TokenForm()
+    # A token acts as a manager or an administrator: what it may read follows that person's rights.
+    form.user.choices = choices((str(u.id), f"{u.name} <{u.email}>") for u in services.manager_candidates(db.session))
+    secret = None
+    if form.validate_on_submit():
+        try:
+            _token, secret = api_tokens.create_token(db.session, actor=current_user,
+                                                     user=accounts.get_user(db.session, int(form.user.data)),
+                                                     name=form.name.data, scopes=form.scopes.data, ip=client_ip())
+        except ValidationError as exc:
+            form_error(form, exc, "name")
+        else:
+            db.session.commit()
+    return render_template("admin/tokens.html", form=form, secret=secret, confirm=ConfirmForm(),
+                           tokens=api_tokens.list_tokens(db.session))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def token_revoke(token_id: int) -> ResponseReturnValue:
+    """Revoke a token: systems using it get 401 from now on."""
+    policy.require(current_user, "admin.tokens")
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            api_tokens.revoke_token(db.session, actor=current_user, token=token, ip=client_ip())
+            db.session.commit()
+            flash(_("Token revoked."), "success")
+        except Conflict as exc:
+            flash(exc.message, "error")
+    return redirect(url_for("admin.tokens"))

@@ -1,1 +1,4 @@
-"""Deals from the CRM: CSV import with presets per CRM (the web pages and API come with the reviews issue)."""
+"""Deals from the CRM: list, detail with reviews, entry by hand, CSV import (CLI and admin upload)."""
+from coach.deals.views import bp
+
+__all__ = ["bp"]

@@ -16,6 +16,7 @@ from coach.extensions import db
 from coach.form_helpers import choices
 from coach.learning import programs, services
 from coach.learning.forms import AssignProgramForm, ConfirmForm, PositionForm, SearchForm
+from coach.reviews.loop import assignments_of
 from coach.team.services import assignable_people, managed_teams
 from coach.web_utils import client_ip, form_error
 
@@ -89,7 +90,8 @@ def my_learning() -> ResponseReturnValue:
     policy.require(current_user, "learning.view")
     return render_template("learning/my.html", views=programs.my_programs(db.session, user=current_user),
                            today=date.today(), resume=services.resume_point(db.session, user=current_user),
-                           quiz_titles=programs.quiz_titles(db.session, language=current_user.language))
+                           quiz_titles=programs.quiz_titles(db.session, language=current_user.language),
+                           assigned=assignments_of(db.session, user=current_user))
 
 
 @bp.get("/search")

@@ -1,5 +1,6 @@
 """The data model; import models from here."""
 from coach.models.accounts import LANGUAGES, ROLES, Team, User, team_managers
+from coach.models.api import SCOPES, ApiToken
 from coach.models.audit import AuditEvent
 from coach.models.base import UTCDateTime, utcnow
 from coach.models.content import (
@@ -37,6 +38,18 @@ from coach.models.mentoring import (
     Observation,
     SignoffRequest,
 )
+from coach.models.reviews import (
+    REVIEW_STATES,
+    AgendaItem,
+    CaseReview,
+    ReviewComment,
+    ReviewMeeting,
+    ReviewReason,
+    TrainingAssignment,
+    meeting_attendees,
+    review_competencies,
+    review_modules,
+)
 from coach.models.quizzes import (
     ATTEMPT_STATES,
     SHOW_ANSWERS,
@@ -48,6 +61,9 @@ from coach.models.quizzes import (
 )
 
 __all__ = [
+    "SCOPES", "ApiToken",
+    "REVIEW_STATES", "AgendaItem", "CaseReview", "ReviewComment", "ReviewMeeting", "ReviewReason",
+    "TrainingAssignment", "meeting_attendees", "review_competencies", "review_modules",
     "OUTCOMES", "Deal",
     "OBSERVATION_KINDS", "SIGNOFF_STATES", "ActionItem", "CoachingNote", "DigestLog", "Mentorship", "Notification",
     "Observation", "SignoffRequest",

@@ -116,12 +116,14 @@ class CoachingNote(db.Model):
 
 
 class ActionItem(db.Model):
-    """Something to do by a date, owned by the mentor or the mentee."""
+    """Something to do by a date: from a 1:1 (mentorship), a case review or a case-review meeting."""
 
     __tablename__ = "action_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("case_reviews.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("review_meetings.id"), index=True)
     note_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_notes.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     text: Mapped[str] = mapped_column(String(500))
@@ -129,8 +131,17 @@ class ActionItem(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminded_on: Mapped[date | None] = mapped_column(Date)
 
-    mentorship: Mapped[Mentorship] = relationship(back_populates="action_items")
+    mentorship: Mapped[Mentorship | None] = relationship(back_populates="action_items")
     owner: Mapped[User] = relationship()
+
+    @property
+    def link(self) -> str:
+        """Where the item lives, for reminders."""
+        if self.review_id:
+            return f"/reviews/{self.review_id}"
+        if self.meeting_id:
+            return f"/reviews/meetings/{self.meeting_id}"
+        return f"/mentoring/mentorships/{self.mentorship_id}"
 
 
 class Notification(db.Model):

@@ -34,7 +34,7 @@ def create_reminders(session: Session, *, today: date) -> int:
         else:
             continue
         notify(session, user_id=item.owner_id, kind=kind, date=item.due_date.isoformat(), text=item.text,
-               link=f"/mentoring/mentorships/{item.mentorship_id}")
+               link=item.link)
         item.reminded_on = today
         count += 1
     session.flush()
