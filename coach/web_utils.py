@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import Blueprint, request
+from flask_login import login_required
 
 
 def safe_next(target: str | None) -> str | None:
@@ -28,3 +29,12 @@ def form_error(form: object, exc: Exception, default_field: str) -> None:
     name = getattr(exc, "field", None) or default_field
     field = getattr(form, name, None) or getattr(form, default_field)
     field.errors = [*field.errors, getattr(exc, "message", str(exc))]
+
+
+def require_login(bp: Blueprint) -> None:
+    """Make every route of a blueprint need a signed-in user; each view still checks the policy itself."""
+
+    @bp.before_request
+    @login_required
+    def _signed_in() -> None:
+        return None

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from coach import audit, policy
@@ -19,15 +19,11 @@ from coach.errors import Conflict, ValidationError
 from coach.extensions import db
 from coach.form_helpers import choices
 from coach.models import ApiToken, Team
-from coach.web_utils import client_ip, form_error
+from coach.web_utils import client_ip, form_error, require_login
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every admin page needs a signed-in user; each view then checks the policy."""
+require_login(bp)
 
 
 def _team_choices(teams: list[Team]) -> list[SelectChoice]:

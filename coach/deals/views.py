@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from coach import policy
 from coach.deals import services
@@ -14,16 +14,12 @@ from coach.extensions import db
 from coach.form_helpers import choices
 from coach.reviews.forms import DealForm, UploadForm
 from coach.team.services import assignable_people
-from coach.web_utils import client_ip
+from coach.web_utils import client_ip, require_login
 
 bp = Blueprint("deals", __name__, url_prefix="/deals")
 MAX_UPLOAD = 5 * 1024 * 1024
 
-
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every deal page needs a signed-in user."""
+require_login(bp)
 
 
 @bp.get("/")

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from coach import policy
 from coach.content.render import IMAGE_SUFFIXES
@@ -18,17 +18,13 @@ from coach.learning import programs, services
 from coach.learning.forms import AssignProgramForm, ConfirmForm, PositionForm, SearchForm
 from coach.reviews.loop import assignments_of
 from coach.team.services import assignable_people, managed_teams
-from coach.web_utils import client_ip, form_error
+from coach.web_utils import client_ip, form_error, require_login
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 
 IMAGE_CACHE_SECONDS = 7 * 24 * 3600
 
-
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every learning page needs a signed-in user."""
+require_login(bp)
 
 
 @bp.get("/")

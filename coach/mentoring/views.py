@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from coach import policy
@@ -19,15 +19,11 @@ from coach.models import Competency, Mentorship
 from coach.quizzes.grading import grading_queue
 from coach.skills.services import framework
 from coach.team.services import assignable_people
-from coach.web_utils import client_ip, form_error
+from coach.web_utils import client_ip, form_error, require_login
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 
-
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every mentoring page needs a signed-in user."""
+require_login(bp)
 
 
 @bp.get("/")

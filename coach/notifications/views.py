@@ -3,20 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from coach import policy
 from coach.extensions import db
 from coach.mentoring.forms import ConfirmForm
 from coach.notifications import services
+from coach.web_utils import require_login
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
-
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """The notification centre needs a signed-in user."""
+require_login(bp)
 
 
 @bp.get("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from coach import policy
@@ -15,15 +15,11 @@ from coach.quizzes import grading, services
 from coach.quizzes.bank import correct_answer_text
 from coach.quizzes.forms import ConfirmForm, GradeForm
 from coach.quizzes.types import REGISTRY, ForgedAnswer
-from coach.web_utils import form_error
+from coach.web_utils import form_error, require_login
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
-
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every quiz page needs a signed-in user."""
+require_login(bp)
 
 
 @bp.get("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from coach import policy
@@ -15,15 +15,11 @@ from coach.models import Deal, Module, Reason, SalesStage, User
 from coach.reviews import loop, services
 from coach.reviews.forms import AssignTrainingForm, CommentForm, ConfirmForm, ReviewForm
 from coach.skills.services import framework
-from coach.web_utils import client_ip, form_error
+from coach.web_utils import client_ip, form_error, require_login
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
-
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every review page needs a signed-in user."""
+require_login(bp)
 
 
 @bp.get("/")

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from coach import policy
 from coach.errors import ValidationError
@@ -17,15 +17,11 @@ from coach.models import CapabilityTarget
 from coach.skills import services, targets
 from coach.skills.forms import ConfirmForm, TargetForm
 from coach.team.services import assignable_people, managed_teams
-from coach.web_utils import client_ip, form_error
+from coach.web_utils import client_ip, form_error, require_login
 
 bp = Blueprint("skills", __name__, url_prefix="/skills")
 
-
-@bp.before_request
-@login_required
-def _signed_in() -> None:
-    """Every skills page needs a signed-in user."""
+require_login(bp)
 
 
 @bp.get("/")
