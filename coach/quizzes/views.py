@@ -15,7 +15,7 @@ from coach.quizzes import grading, services
 from coach.quizzes.bank import correct_answer_text
 from coach.quizzes.forms import ConfirmForm, GradeForm
 from coach.quizzes.types import REGISTRY, ForgedAnswer
-from coach.web_utils import form_error, require_login
+from coach.web_utils import require_login
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
