@@ -224,10 +224,6 @@ class Module(Translated, db.Model):
     competencies: Mapped[list[Competency]] = relationship(secondary=module_competencies)
     stages: Mapped[list[SalesStage]] = relationship(secondary=module_stages)
 
-    def has_translation(self, language: str) -> bool:
-        """Whether the module exists in `language` (English always does)."""
-        return language == "en" or bool(self.html_zh)
-
 
 class SearchDocument(db.Model):
     """A module's searchable text in one language, tokenised for CJK (see coach/content/search.py)."""

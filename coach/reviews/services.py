@@ -91,16 +91,22 @@ def get_review(session: Session, *, user: User, review_id: int) -> CaseReview:
     return review
 
 
+def _reviewable(session: Session, user: User):  # noqa: ANN202 — a select
+    """Closed deals this person may review: their own, or their teams' for a manager (admins: all)."""
+    query = select(Deal).where(Deal.outcome != "open")
+    if user.role == "admin":
+        return query
+    team_ids = [t.id for t in managed_teams(session, manager=user)]
+    if not team_ids:
+        return query.where(Deal.owner_id == user.id)
+    return query.where(or_(Deal.owner_id == user.id,
+                           Deal.owner_id.in_(select(User.id).where(User.team_id.in_(team_ids)))))
+
+
 def reviewable_deals(session: Session, *, user: User) -> list[Deal]:
-    """Closed deals this person may review: their own, or their teams' for a manager."""
-    query = select(Deal).where(Deal.outcome != "open").options(joinedload(Deal.owner)).order_by(
-        Deal.close_date.desc())
-    if user.role != "admin":
-        team_ids = [t.id for t in managed_teams(session, manager=user)]
-        owners = select(User.id).where(User.team_id.in_(team_ids)) if team_ids else None
-        query = query.where(or_(Deal.owner_id == user.id, Deal.owner_id.in_(owners)) if owners is not None
-                            else Deal.owner_id == user.id)
-    return list(session.scalars(query))
+    """The deals offered in the review form, newest first."""
+    return list(session.scalars(_reviewable(session, user).options(joinedload(Deal.owner))
+                                .order_by(Deal.close_date.desc())))
 
 
 def _apply(session: Session, review: CaseReview, data: ReviewInput) -> None:
@@ -134,7 +140,7 @@ def create_review(session: Session, *, author: User, deal: Deal, data: ReviewInp
     """Start a review of a closed deal (a draft until submitted)."""
     if deal.outcome == "open":
         raise ValidationError(_("Only a won, lost or no-decision deal can be reviewed."), field="deal")
-    if deal.id not in {d.id for d in reviewable_deals(session, user=author)}:
+    if session.scalar(_reviewable(session, author).where(Deal.id == deal.id).with_only_columns(Deal.id)) is None:
         raise PermissionDenied(_("You can review your own deals and, as a manager, your teams' deals."))
     owner_team = deal.owner.team_id if deal.owner else author.team_id
     review = CaseReview(deal_id=deal.id, author_id=author.id, team_id=owner_team, outcome=deal.outcome,

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coach.models import (
@@ -154,8 +154,3 @@ def find_level(tracks: list[CareerTrack], key: str | None) -> CareerLevel | None
     """The career level with this key."""
     return next((level for track in tracks for level in track.levels if level.key == key), None)
 
-
-def evidence_filter_active(now: datetime):  # noqa: ANN201 — a SQL expression
-    """SQL condition for evidence that currently counts."""
-    return (CompetencyEvidence.revoked_at.is_(None)) & or_(CompetencyEvidence.expires_at.is_(None),
-                                                           CompetencyEvidence.expires_at > now)
