@@ -93,6 +93,12 @@ def _review_editor(user: User, review: Any) -> bool:
     return review.author_id == user.id or manages_team(user, review.team)
 
 
+def _development_reader(user: User, development: Any) -> bool:
+    """A person's development page: the person, their manager, their current mentor, admins."""
+    person = development.person
+    return person.id == user.id or user.id in development.mentor_ids or manages_team(user, person.team)
+
+
 POLICY: dict[str, Rule] = {
     # Every signed-in person
     "home.view": _anyone,
@@ -139,6 +145,7 @@ POLICY: dict[str, Rule] = {
     "team.manage": _manages_team,
     "team.any": _manager_or_admin,
     "person.view": _self_or_manager,
+    "person.development": _development_reader,
 }
 
 

@@ -25,6 +25,7 @@ from coach.notifications.services import unread_count
 from coach.quizzes import bp as quizzes_bp
 from coach.reviews import bp as reviews_bp
 from coach.skills import bp as skills_bp
+from coach.team.views import bp as team_bp
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -124,4 +125,5 @@ def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(deals_bp)
+    app.register_blueprint(team_bp)
     app.register_blueprint(api_bp)

@@ -135,6 +135,14 @@ MATRIX: tuple[Route, ...] = (
     Route("admin.token_revoke", "POST", "/admin/tokens/{token}/revoke", ADMIN),
     Route("notifications.centre", "GET", "/notifications/", SIGNED_IN),
     Route("notifications.mark_read", "POST", "/notifications/read", SIGNED_IN),
+    Route("team.index", "GET", "/team/", MANAGERS),
+    Route("team.teams_csv", "GET", "/team/teams.csv", MANAGERS),
+    Route("team.dashboard_page", "GET", "/team/{team_a}", TEAM_MANAGERS),
+    Route("team.heatmap_page", "GET", "/team/{team_a}/heatmap", TEAM_MANAGERS),
+    Route("team.team_csv", "GET", "/team/{team_a}/export/heatmap.csv", TEAM_MANAGERS),
+    # A person's development: themselves, their mentor, their manager, admins.
+    Route("team.person_page", "GET", "/team/people/{member_a}", SIGNOFF_PARTIES),
+    Route("team.person_csv", "GET", "/team/people/{member_a}/export/timeline.csv", SIGNOFF_PARTIES),
 )
 
 # Endpoints that serve files to everyone and hold nothing private; the API authenticates with bearer tokens

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from coach import audit
@@ -116,52 +116,85 @@ def enroll_new_hire(session: Session, *, user: User, actor: User | None, today: 
 
 
 def my_programs(session: Session, *, user: User, today: date | None = None) -> list[AssignmentView]:
-    """The user's assigned programs with each step's due date and state, in four queries."""
+    """The user's assigned programs with each step's due date and state, in a fixed number of queries."""
+    return program_views(session, user_ids=[user.id], today=today).get(user.id, [])
+
+
+def program_views(session: Session, *, user_ids: list[int], today: date | None = None,
+                  new_hire_only: bool = False) -> dict[int, list[AssignmentView]]:
+    """user id → assigned programs with each step's state, for many people in the same few queries."""
     today = today or date.today()
-    assignments = list(session.scalars(
-        select(ProgramAssignment).where(ProgramAssignment.user_id == user.id)
-        .options(selectinload(ProgramAssignment.program).selectinload(Program.steps).selectinload(ProgramStep.module),
-                 selectinload(ProgramAssignment.program).selectinload(Program.steps)
-                 .selectinload(ProgramStep.competency))
-        .order_by(ProgramAssignment.start_date)))
-    done_modules = set(session.scalars(select(ModuleProgress.module_id).where(
-        ModuleProgress.user_id == user.id, ModuleProgress.completed_at.is_not(None))))
-    signoffs = _signoff_levels(session, user_id=user.id)
-    passed_quizzes = quiz_keys_passed(session, user_id=user.id)
-    views = []
+    if not user_ids:
+        return {}
+    query = (select(ProgramAssignment).where(ProgramAssignment.user_id.in_(user_ids))
+             .options(selectinload(ProgramAssignment.program).selectinload(Program.steps)
+                      .selectinload(ProgramStep.module),
+                      selectinload(ProgramAssignment.program).selectinload(Program.steps)
+                      .selectinload(ProgramStep.competency))
+             .order_by(ProgramAssignment.start_date, ProgramAssignment.id))
+    assignments = [a for a in session.scalars(query)
+                   if not new_hire_only or (a.program.audience or {}).get("new_hires")]
+    if not assignments:
+        return {}
+    module_ids = {s.module_id for a in assignments for s in a.program.steps if s.module_id}
+    done_modules = {(uid, mid) for uid, mid in session.execute(
+        select(ModuleProgress.user_id, ModuleProgress.module_id).where(
+            ModuleProgress.user_id.in_(user_ids), ModuleProgress.module_id.in_(module_ids),
+            ModuleProgress.completed_at.is_not(None)))} if module_ids else set()
+    signoffs = signoff_levels(session, user_ids=user_ids)
+    passed = quizzes_passed(session, user_ids=user_ids)
+    views: dict[int, list[AssignmentView]] = {}
     for assignment in assignments:
+        uid = assignment.user_id
         view = AssignmentView(assignment)
         for step in assignment.program.steps:
             if step.kind == "module":
-                done = step.module_id in done_modules
+                done = (uid, step.module_id) in done_modules
             elif step.kind == "quiz":
-                done = step.quiz_key in passed_quizzes
+                done = (uid, step.quiz_key) in passed
             else:
-                done = signoffs.get(step.competency_id or 0, 0) >= (step.level or 0)
+                done = signoffs.get((uid, step.competency_id or 0), 0) >= (step.level or 0)
             due = assignment.start_date + timedelta(days=step.due_days)
             view.steps.append(StepStatus(step, due, done, overdue=not done and due < today))
-        views.append(view)
+        views.setdefault(uid, []).append(view)
     return views
 
 
-def _signoff_levels(session: Session, *, user_id: int) -> dict[int, int]:
+def refresh_completion(session: Session, *, user_id: int) -> int:
+    """Stamp `completed_at` on this person's programs whose every step is now done; returns how many.
+
+    Called after each write that can finish a step (module done, quiz passed, sign-off approved), so
+    that time to ramp is a stored fact rather than something every dashboard recomputes.
+    """
+    finished = 0
     now = utcnow()
-    levels: dict[int, int] = {}
-    for competency_id, level, expires_at in session.execute(
-            select(CompetencyEvidence.competency_id, CompetencyEvidence.level, CompetencyEvidence.expires_at)
-            .where(CompetencyEvidence.user_id == user_id, CompetencyEvidence.kind == "signoff",
-                   CompetencyEvidence.revoked_at.is_(None))):
-        if expires_at is None or expires_at > now:
-            levels[competency_id] = max(levels.get(competency_id, 0), level)
-    return levels
+    for view in program_views(session, user_ids=[user_id]).get(user_id, []):
+        if view.assignment.completed_at is None and view.steps and view.next_step is None:
+            view.assignment.completed_at = now
+            finished += 1
+    if finished:
+        session.flush()
+    return finished
 
 
-def quiz_keys_passed(session: Session, *, user_id: int) -> set[str]:
-    """Keys of the quizzes this user has a passing quiz evidence for (sources look like 'quiz:<key>:<id>')."""
-    sources = session.scalars(select(CompetencyEvidence.source).where(
-        CompetencyEvidence.user_id == user_id, CompetencyEvidence.kind == "quiz",
-        CompetencyEvidence.revoked_at.is_(None)))
-    return {source.split(":")[1] for source in sources if source.startswith("quiz:") and source.count(":") >= 2}
+def signoff_levels(session: Session, *, user_ids: list[int]) -> dict[tuple[int, int], int]:
+    """(user id, competency id) → highest level signed off and still valid."""
+    now = utcnow()
+    rows = session.execute(
+        select(CompetencyEvidence.user_id, CompetencyEvidence.competency_id, func.max(CompetencyEvidence.level))
+        .where(CompetencyEvidence.user_id.in_(user_ids), CompetencyEvidence.kind == "signoff",
+               CompetencyEvidence.revoked_at.is_(None),
+               or_(CompetencyEvidence.expires_at.is_(None), CompetencyEvidence.expires_at > now))
+        .group_by(CompetencyEvidence.user_id, CompetencyEvidence.competency_id))
+    return {(user_id, competency_id): level for user_id, competency_id, level in rows}
+
+
+def quizzes_passed(session: Session, *, user_ids: list[int]) -> set[tuple[int, str]]:
+    """(user id, quiz key) for each passing quiz evidence (sources look like 'quiz:<key>:<attempt id>')."""
+    rows = session.execute(select(CompetencyEvidence.user_id, CompetencyEvidence.source).where(
+        CompetencyEvidence.user_id.in_(user_ids), CompetencyEvidence.kind == "quiz",
+        CompetencyEvidence.revoked_at.is_(None), CompetencyEvidence.source.like("quiz:%")))
+    return {(user_id, source.split(":")[1]) for user_id, source in rows if source.count(":") >= 2}
 
 
 def learners_for(session: Session, *, manager: User, person_id: str | None, team_id: str | None) -> list[User]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from coach.content.search import fts5_query, query_terms, tsquery
 from coach.errors import NotFound
+from coach.learning.programs import refresh_completion
 from coach.models import (
     CompetencyCategory,
     Course,
@@ -155,6 +156,7 @@ def mark_done(session: Session, *, user: User, key: str) -> ModuleProgress:
     row.completed_version = module.version
     row.last_viewed_at = now
     session.flush()
+    refresh_completion(session, user_id=user.id)
     return row
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from coach import audit
 from coach.content.render import render_user_markdown
 from coach.errors import Conflict, NotFound, ValidationError
+from coach.learning.programs import refresh_completion
 from coach.models import Competency, CompetencyEvidence, Mentorship, SignoffRequest, User, utcnow
 from coach.notifications.services import notify
 
@@ -166,6 +167,7 @@ def decide(session: Session, *, mentor: User, request: SignoffRequest, approve: 
         session.add(evidence)
         session.flush()
         request.evidence_id = evidence.id
+        refresh_completion(session, user_id=request.mentee_id)
     audit.record(session, action="signoff.approved" if approve else "signoff.rejected", actor=mentor, obj=request,
                  ip=ip, details=f"scores={scores}")
     notify(session, user_id=request.mentee_id, kind="signoff_approved" if approve else "signoff_rejected",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coach.extensions import db
@@ -44,6 +44,7 @@ class User(db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('member', 'mentor', 'manager', 'admin')", name="role"),
         CheckConstraint("language IN ('en', 'zh')", name="language"),
+        Index("ix_users_team_active", "team_id", "active"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

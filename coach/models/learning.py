@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coach.extensions import db
@@ -56,6 +56,8 @@ class CompetencyEvidence(db.Model):
     """One piece of evidence that a person holds a competency at a level (a quiz pass, a sign-off)."""
 
     __tablename__ = "competency_evidence"
+    # Dashboards group a team's evidence by person, competency and kind.
+    __table_args__ = (Index("ix_competency_evidence_user_competency", "user_id", "competency_id", "kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -24,6 +24,7 @@ class Mentorship(db.Model):
         # A mentee has one current mentor at a time.
         Index("uq_mentorships_one_active", "mentee_id", unique=True,
               sqlite_where=text("active = 1"), postgresql_where=text("active")),
+        Index("ix_mentorships_mentor_active", "mentor_id", "active"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,6 +49,7 @@ class SignoffRequest(db.Model):
     """A mentee asks their mentor to sign off competency X at level N, with evidence."""
 
     __tablename__ = "signoff_requests"
+    __table_args__ = (Index("ix_signoff_requests_mentor_status", "mentor_id", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -119,6 +121,7 @@ class ActionItem(db.Model):
     """Something to do by a date: from a 1:1 (mentorship), a case review or a case-review meeting."""
 
     __tablename__ = "action_items"
+    __table_args__ = (Index("ix_action_items_owner_open", "owner_id", "done_at", "due_date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id"), index=True)

@@ -69,6 +69,7 @@ class QuizAttempt(db.Model):
         # At most one open attempt per learner and quiz, even when two tabs press "start" at once.
         Index("uq_quiz_attempts_one_open", "user_id", "quiz_id", unique=True,
               sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+        Index("ix_quiz_attempts_user_state", "user_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

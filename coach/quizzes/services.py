@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from coach import audit
 from coach.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from coach.learning.programs import refresh_completion
 from coach.models import CompetencyEvidence, Quiz, QuizAnswer, QuizAttempt, QuizQuestion, User, utcnow
 from coach.quizzes.bank import snapshot_question
 from coach.quizzes.types import REGISTRY, ForgedAnswer
@@ -201,6 +202,8 @@ def finish_if_graded(session: Session, *, attempt: QuizAttempt) -> None:
             source=f"quiz:{quiz.key}:{attempt.id}", recorded_at=now,
             note=f"{quiz.title_en}: {attempt.score:g}%",
             expires_at=now + timedelta(days=quiz.valid_days) if quiz.valid_days else None))
+        session.flush()
+        refresh_completion(session, user_id=attempt.user_id)
     session.flush()
 
 

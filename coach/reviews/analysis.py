@@ -1,8 +1,6 @@
 """Win/loss analysis: win rate, counts and amounts by reason, stage reached, competitor, owner and quarter."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -10,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from coach.csvfile import csv_text
 from coach.models import CaseReview, Deal, Reason, ReviewReason, SalesStage, User
 
 DIMENSIONS = ("reason", "stage", "competitor", "owner", "quarter")
@@ -113,10 +112,6 @@ def by_dimension(session: Session, filters: Filters, dimension: str, language: s
 
 def to_csv(rows: list[Row], heading: str) -> str:
     """A table as CSV with a BOM, so Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([heading, "won", "lost", "no decision", "closed", "win rate %", "won amount", "lost amount"])
-    for row in rows:
-        writer.writerow([row.label, row.won, row.lost, row.no_decision, row.closed, row.win_rate, row.won_amount,
-                         row.lost_amount])
-    return "\ufeff" + buffer.getvalue()
+    return csv_text([heading, "won", "lost", "no decision", "closed", "win rate %", "won amount", "lost amount"],
+                    ([row.label, row.won, row.lost, row.no_decision, row.closed, row.win_rate, row.won_amount,
+                      row.lost_amount] for row in rows))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from coach import audit
 from coach.errors import NotFound, ValidationError
 from coach.models import CapabilityTarget, Competency, CompetencyEvidence, Quiz, Team, User, utcnow
-from coach.skills.services import standings
+from coach.skills.services import current_levels
 
 AT_RISK_DAYS = 14
 
@@ -65,26 +65,25 @@ def remove_target(session: Session, *, actor: User, target_id: int, ip: str = ""
     audit.record(session, action="target.removed", actor=actor, obj=target, ip=ip)
 
 
-def targets_for_people(session: Session, people: list[User]) -> list[TargetStatus]:
+def targets_for_people(session: Session, people: list[User],
+                       levels: dict[int, dict[int, int]] | None = None) -> list[TargetStatus]:
     """Every active target that applies to these people, with each one's current level (three queries)."""
     if not people:
         return []
     team_ids = {p.team_id for p in people if p.team_id}
-    levels = {p.career_level for p in people if p.career_level}
+    career_levels = {p.career_level for p in people if p.career_level}
     targets = list(session.scalars(select(CapabilityTarget).where(CapabilityTarget.active.is_(True), or_(
         CapabilityTarget.user_id.in_([p.id for p in people]), CapabilityTarget.team_id.in_(team_ids),
-        CapabilityTarget.career_level_key.in_(levels))).options(joinedload(CapabilityTarget.competency))
+        CapabilityTarget.career_level_key.in_(career_levels))).options(joinedload(CapabilityTarget.competency))
         .order_by(CapabilityTarget.due_date)))
-    standing = standings(session, user_ids=[p.id for p in people])
+    levels = levels if levels is not None else current_levels(session, user_ids=[p.id for p in people])
     result = []
     for target in targets:
         for person in people:
             applies = (target.user_id == person.id or (target.team_id and target.team_id == person.team_id)
                        or (target.career_level_key and target.career_level_key == person.career_level))
             if applies:
-                current = standing[person.id][target.competency_id].level if target.competency_id in standing[
-                    person.id] else 0
-                result.append(TargetStatus(target, person, current))
+                result.append(TargetStatus(target, person, levels.get(person.id, {}).get(target.competency_id, 0)))
     return result
 
 

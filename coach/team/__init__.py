@@ -1,1 +1,1 @@
-"""Teams as their managers see them (dashboards come with the team blueprint)."""
+"""Teams: who a manager may act on, and the manager dashboards (see views.py)."""
