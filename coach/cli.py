@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ from coach.deals.presets import PRESETS
 from coach.demo import load_demo
 from coach.errors import DomainError, ValidationError
 from coach.extensions import db
+from coach.generate import MIN_PEOPLE, PASSWORD, Generator
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,6 +85,24 @@ def demo_load() -> None:
     """Create the demo organisation where it is missing (safe to run again)."""
     created = load_demo(db.session)
     click.echo(f"demo organisation: {created['teams']} teams and {created['users']} users created")
+
+
+@demo_cli.command("generate")
+@click.option("--users", "people", type=click.IntRange(min=MIN_PEOPLE), required=True,
+              help=f"How many people to generate (at least {MIN_PEOPLE}).")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same users and seed give the same data.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day all history counts back from, YYYY-MM-DD (default: today).")
+@transactional
+def demo_generate(people: int, seed: int, today: datetime | None) -> None:
+    """Generate a large, realistic organisation for benchmarks, into a database without one."""
+    generator = Generator(db.session, people=people, seed=seed, today=today.date() if today else None)
+    with click.progressbar(length=people, label="Generating", file=sys.stderr) as bar:
+        counts = generator.run(progress=bar.update)
+    for table, rows in sorted(counts.items()):
+        click.echo(f"{rows:>10,}  {table}")
+    click.echo(f"generated {people} people in {counts['teams']} teams; every generated account's password "
+               f"is {PASSWORD}")
 
 
 @content_cli.command("sync")

@@ -64,7 +64,7 @@ class CompetencyEvidence(db.Model):
     competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
     level: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
-    # What produced it, e.g. "quiz-attempt:12" or "signoff:7", so the page can link to it.
+    # What produced it, "quiz:<quiz key>:<attempt id>" or "signoff:<request id>", so pages can link to it.
     source: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
