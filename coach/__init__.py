@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from coach import cli, errorhandlers, web
 from coach.config import Config
@@ -29,4 +30,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     web.init_app(app, login_manager=login_manager, babel=babel)
     errorhandlers.init_app(app)
     cli.init_app(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind N trusted reverse proxies: take the client address, scheme and host from their headers.
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

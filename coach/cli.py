@@ -23,6 +23,7 @@ from coach.deals.importer import ImportRefused, import_deals
 from coach.deals.presets import PRESETS
 from coach.demo import load_demo
 from coach.errors import DomainError, ValidationError
+from coach.backup import create_backup, restore_backup
 from coach.extensions import db
 from coach.generate import MIN_PEOPLE, PASSWORD, Generator
 
@@ -35,6 +36,7 @@ deals_cli = AppGroup("deals", help="Deals from CRM exports.")
 notify_cli = AppGroup("notify", help="Reminders and e-mail digests (run from cron).")
 quizzes_cli = AppGroup("quizzes", help="Move question banks in and out (GIFT, Aiken, Moodle XML, JSON).")
 demo_cli = AppGroup("demo", help="Demo organisation.")
+backup_cli = AppGroup("backup", help="Consistent copies of the SQLite database (PostgreSQL: pg_dump).")
 
 
 def fail(message: str) -> None:
@@ -237,6 +239,47 @@ def tokens_create(email: str, name: str, scopes: tuple[str, ...]) -> None:
     click.echo(secret)
 
 
+def _progress_bar(label: str) -> tuple[Any, Callable[[int, int], None]]:
+    bar = click.progressbar(length=1, label=label, file=sys.stderr)
+
+    def update(done: int, total: int) -> None:
+        bar.length = max(total, 1)
+        bar.update(done - bar.pos)
+
+    return bar, update
+
+
+@backup_cli.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(path: Path) -> None:
+    """Copy the live SQLite database to PATH while Coach keeps running, and check the copy."""
+    bar, update = _progress_bar("Copying")
+    try:
+        with bar:
+            size = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path, progress=update)
+    except DomainError as exc:
+        fail(f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    click.echo(f"backup written to {path} ({size:,} bytes), integrity checked")
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore(path: Path, yes: bool) -> None:
+    """Replace the database with the backup at PATH (stop the app first)."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if not yes:
+        click.confirm(f"Replace everything in {url} with {path}? Stop Coach first.", abort=True)
+    db.engine.dispose()
+    bar, update = _progress_bar("Restoring")
+    try:
+        with bar:
+            restore_backup(url, path, progress=update)
+    except DomainError as exc:
+        fail(f"{exc.field}: {exc.message}" if exc.field else exc.message)
+    click.echo(f"database restored from {path}; run `flask --app wsgi db upgrade` if it came from an older release")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users_cli)
@@ -246,3 +289,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     app.cli.add_command(deals_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(backup_cli)

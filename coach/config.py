@@ -45,6 +45,8 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Keeps the counters of several Coach installations apart when they share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "coach")
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 5 minutes")
 
@@ -64,6 +66,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "coach@localhost")
     # Links in e-mails point here.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # How many reverse proxies stand in front of Coach (0: none); their X-Forwarded-* headers are trusted.
+    PROXY_COUNT = int(os.environ.get("COACH_PROXY_COUNT", "0"))
 
 
 class TestConfig(Config):

@@ -1,13 +1,13 @@
 """One renderer for every error status: a page for people, JSON for API clients."""
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template
+from flask import Flask, Response, current_app, g, jsonify, render_template
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from coach.errors import DomainError
-from coach.extensions import db
+from coach.extensions import db, login_manager
 from coach.web import wants_json
 
 
@@ -69,16 +69,47 @@ def handle_server_error(exc: Exception) -> tuple[Response | str, int]:
     return render_error(500)
 
 
-def handle_database_down(exc: OperationalError) -> tuple[Response | str, int]:
-    """An unreachable database is a 503 to retry, not a crash."""
+# SQLSTATE codes PostgreSQL gives for a full disk and for a read-only server (a standby, or read-only mode).
+_DISK_FULL_STATES = {"53100"}
+_READ_ONLY_STATES = {"25006"}
+
+
+def storage_problem(exc: DBAPIError) -> str | None:
+    """'full' or 'read_only' when the database refused a write for lack of space or permission, else None."""
+    state = getattr(exc.orig, "sqlstate", None)
+    text = str(exc.orig).lower()
+    if state in _DISK_FULL_STATES or "database or disk is full" in text or "no space left" in text:
+        return "full"
+    if state in _READ_ONLY_STATES or "readonly database" in text or "read-only" in text:
+        return "read_only"
+    return None
+
+
+def handle_database_error(exc: DBAPIError) -> tuple[Response | str, int]:
+    """A database that cannot be reached, or cannot write, is a 503 to retry later, never a crash.
+
+    The failed request's transaction is rolled back, so nothing of it is kept.
+    """
     db.session.rollback()
-    return render_error(503)
+    # The page must render without the database: treat the visitor as signed out for this response,
+    # so neither the language nor the menu nor the unread count tries to load them again.
+    g._login_user = login_manager.anonymous_user()
+    problem = storage_problem(exc)
+    current_app.logger.error("database error (%s): %s", problem or "unavailable", exc.orig)
+    if problem == "full":
+        return render_error(503, _("The server's disk is full, so nothing was saved. Tell your administrator; "
+                                   "your work is safe once space is freed."))
+    if problem == "read_only":
+        return render_error(503, _("The database is read-only right now, so nothing was saved. Try again "
+                                   "later or tell your administrator."))
+    return render_error(503 if isinstance(exc, OperationalError) else 500)
 
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(DomainError, handle_domain)
-    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(OperationalError, handle_database_error)
+    app.register_error_handler(InternalError, handle_database_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(ServiceUnavailable, handle_http)

@@ -22,6 +22,7 @@ from coach.models import (
     QuizAttempt,
     utcnow,
 )
+from coach.reviews.services import ReviewInput, create_review, submit_review
 from coach.skills.targets import create_target
 from tests.factories import make_user
 
@@ -115,3 +116,15 @@ def team(world, synced):
     ])
     db.session.commit()
     return {**world, "rep1": rep1, "rep2": rep2}
+
+
+def submitted_review(world) -> CaseReview:
+    """member A's submitted review of a lost deal, readable by team A (committed)."""
+    deal = Deal(source="test", external_id="R1", name="Huaxin line 3", outcome="lost", owner_id=world["member_a"].id)
+    db.session.add(deal)
+    db.session.flush()
+    review = create_review(db.session, author=world["member_a"], deal=deal,
+                           data=ReviewInput(stage=None, reasons=["price"], primary_reason="price"))
+    submit_review(db.session, actor=world["member_a"], review=review)
+    db.session.commit()
+    return review
