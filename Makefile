@@ -58,6 +58,14 @@ test: install-dev translations
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 
+# The benchmark (bench/README.md): make bench [SIZE=S|M|L] [DB=sqlite|postgres]
+SIZE ?= M
+DB ?= sqlite
+bench: install-dev translations
+	@command -v wrk >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -q wrk >/dev/null) || \
+		(echo "wrk is missing: apt-get install -y wrk" && exit 1)
+	$(PY) bench/run.py --size $(SIZE) --db $(DB)
+
 clean:
 	rm -rf $(VENV) .pytest_cache
 	find coach -name '*.mo' -delete

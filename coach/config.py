@@ -38,6 +38,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_HOURS", "12")))
+    # The login lasts SESSION_HOURS from when it was made; re-signing the cookie on every response would
+    # only slide that window and cost every page a serialisation, a compression and a signature.
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
 

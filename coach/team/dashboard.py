@@ -210,17 +210,19 @@ class QuizSummary:
         return round(100 * self.people_passed / self.people) if self.people else 0
 
 
-def quiz_summary(session: Session, team: Team) -> list[QuizSummary]:
-    """Graded attempts per quiz by the team's active people (one grouped query)."""
+def quiz_summary(session: Session, people: list[User]) -> list[QuizSummary]:
+    """Graded attempts per quiz by the team's people (one grouped query, on the attempts' user index)."""
+    if not people:
+        return []
     rows = session.execute(
         select(Quiz, func.count(func.distinct(QuizAttempt.user_id)), func.count(QuizAttempt.id),
                func.count(func.distinct(case((QuizAttempt.passed.is_(True), QuizAttempt.user_id)))),
                func.avg(QuizAttempt.score))
-        .join(QuizAttempt, QuizAttempt.quiz_id == Quiz.id).join(User, User.id == QuizAttempt.user_id)
-        .where(User.team_id == team.id, User.active.is_(True), QuizAttempt.state == "graded")
+        .join(QuizAttempt, QuizAttempt.quiz_id == Quiz.id)
+        .where(QuizAttempt.user_id.in_([p.id for p in people]), QuizAttempt.state == "graded")
         .group_by(Quiz.id).order_by(Quiz.key)).all()
-    return [QuizSummary(quiz, people, attempts, passed, round(float(avg or 0), 1))
-            for quiz, people, attempts, passed, avg in rows]
+    return [QuizSummary(quiz, n_people, attempts, passed, round(float(avg or 0), 1))
+            for quiz, n_people, attempts, passed, avg in rows]
 
 
 @dataclass(frozen=True)
@@ -238,11 +240,12 @@ class MentorLoad:
         return self.mentees >= self.mentor.mentor_capacity
 
 
-def mentor_load(session: Session, team: Team, people: list[User]) -> list[MentorLoad]:
+def mentor_load(session: Session, people: list[User]) -> list[MentorLoad]:
     """The team's mentors and anyone mentoring its people (three queries)."""
     mentee_counts: dict[int, int] = {mentor_id: count for mentor_id, count in session.execute(
-        select(Mentorship.mentor_id, func.count(Mentorship.id)).join(User, User.id == Mentorship.mentee_id)
-        .where(Mentorship.active.is_(True), User.team_id == team.id).group_by(Mentorship.mentor_id))}
+        select(Mentorship.mentor_id, func.count(Mentorship.id))
+        .where(Mentorship.active.is_(True), Mentorship.mentee_id.in_([p.id for p in people]))
+        .group_by(Mentorship.mentor_id))} if people else {}
     mentor_ids = set(mentee_counts) | {p.id for p in people if p.role == "mentor"}
     if not mentor_ids:
         return []
@@ -337,15 +340,15 @@ class TrainingResult:
     not_met: Side = field(default_factory=Side)
 
 
-def deal_results(session: Session, people: list[User], since: date) -> dict[int, tuple[int, int]]:
+def deal_results(session: Session, owner_ids: list[int], since: date) -> dict[int, tuple[int, int]]:
     """person id → (won, lost) of deals they own that closed since `since` (one grouped query)."""
-    if not people:
+    if not owner_ids:
         return {}
     won = func.sum(case((Deal.outcome == "won", 1), else_=0))
     lost = func.sum(case((Deal.outcome == "lost", 1), else_=0))
     return {owner: (int(w or 0), int(lo or 0)) for owner, w, lo in session.execute(
-        select(Deal.owner_id, won, lost).where(Deal.owner_id.in_([p.id for p in people]),
-                                               Deal.outcome.in_(("won", "lost")), Deal.close_date >= since)
+        select(Deal.owner_id, won, lost).where(Deal.owner_id.in_(owner_ids), Deal.outcome.in_(("won", "lost")),
+                                               Deal.close_date >= since)
         .group_by(Deal.owner_id))}
 
 
@@ -444,10 +447,10 @@ def team_dashboard(session: Session, team: Team, today: date | None = None) -> D
     since = today - timedelta(days=RESULTS_WINDOW_DAYS)
     return Dashboard(
         team=team, today=today, people=people, heatmap=heatmap, onboarding=onboarding(session, people, today),
-        targets=targets, readiness=readiness, quizzes=quiz_summary(session, team),
-        mentors=mentor_load(session, team, people), reviews=review_activity(session, team, people, today),
+        targets=targets, readiness=readiness, quizzes=quiz_summary(session, people),
+        mentors=mentor_load(session, people), reviews=review_activity(session, team, people, today),
         actions=overdue_actions(session, people, today),
-        training=training_vs_results(competencies, people, levels, required, deal_results(session, people, since)),
+        training=training_vs_results(competencies, people, levels, required, deal_results(session, [p.id for p in people], since)),
         results_since=since)
 
 
@@ -473,7 +476,7 @@ class TeamSummary:
 
 
 def team_summaries(session: Session, teams: list[Team], today: date | None = None) -> list[TeamSummary]:
-    """Headline figures for several teams, each one grouped query over all of them (five queries)."""
+    """Headline figures for several teams: grouped queries over all of them at once (six queries)."""
     today = today or date.today()
     summaries = {t.id: TeamSummary(t) for t in teams}
     ids = list(summaries)
@@ -498,12 +501,11 @@ def team_summaries(session: Session, teams: list[Team], today: date | None = Non
     add(select(CaseReview.team_id, func.count(CaseReview.id)).where(
         CaseReview.team_id.in_(ids), CaseReview.status != "draft", CaseReview.submitted_at >= since)
         .group_by(CaseReview.team_id), "reviews_this_quarter")
-    closed_since = today - timedelta(days=RESULTS_WINDOW_DAYS)
-    for team_id, won, lost in session.execute(
-            select(User.team_id, func.sum(case((Deal.outcome == "won", 1), else_=0)),
-                   func.sum(case((Deal.outcome == "lost", 1), else_=0)))
-            .join(User, User.id == Deal.owner_id)
-            .where(active, Deal.outcome.in_(("won", "lost")), Deal.close_date >= closed_since)
-            .group_by(User.team_id)):
-        summaries[team_id].won, summaries[team_id].lost = int(won or 0), int(lost or 0)
+    # Deals per owner on the owners' index, then per team here: joining deals to users lets the planner
+    # scan every deal of the organisation instead.
+    team_of = {user_id: team_id for user_id, team_id in session.execute(select(User.id, User.team_id).where(active))}
+    for owner, (won, lost) in deal_results(session, list(team_of), today - timedelta(days=RESULTS_WINDOW_DAYS)).items():
+        summary = summaries[team_of[owner]]
+        summary.won += won
+        summary.lost += lost
     return [summaries[t.id] for t in teams]
