@@ -40,8 +40,8 @@ def test_manager_reads_the_dashboard_and_heat_map_in_both_languages(page, team):
     page.emulate_media(media="screen")
     screenshot(page, "team-heatmap-en")
 
-    page.select_option("#language-select", "zh")
-    page.wait_for_load_state()
+    page.select_option("#language-select", "zh")  # the switcher submits by itself: wait for the new page
+    page.get_by_role("heading", level=1, name=CHINESE).wait_for()
     title = page.get_by_role("heading", level=1).inner_text()
     assert CHINESE.search(title) and "Team A" in title
     assert page.locator("table.heatmap td.heat-short2").count() > 0
