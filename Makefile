@@ -46,10 +46,10 @@ run: setup-db
 
 test: install-dev translations
 	@bash scripts/ensure-browser.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 	@if $(PY) scripts/pg_ready.py "$(PG_TEST_URL)"; then \
 		echo "== running the suite again on PostgreSQL ($(PG_TEST_URL))"; \
-		COACH_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -m "not browser"; \
+		COACH_TEST_DATABASE_URL="$(PG_TEST_URL)" $(PY) -m pytest -n auto -m "not browser"; \
 	else \
 		echo ""; \
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \

@@ -34,7 +34,7 @@ def test_login_limit_counts_in_redis_across_two_app_instances(database_url, worl
         assert AuthActions(second.test_client()).login("mentor.a@example.com").status_code == 302
     finally:
         client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}*"):
+        for key in client.scan_iter(f"*{prefix}*"):  # keys look like LIMITS:LIMITER/<prefix>/...
             client.delete(key)
         client.close()
         for app in (first, second):

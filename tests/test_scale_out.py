@@ -44,7 +44,7 @@ def two_instances(database_url, world, synced):
             yield a, b
     finally:
         client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"{prefix}*"):
+        for key in client.scan_iter(f"*{prefix}*"):  # keys look like LIMITS:LIMITER/<prefix>/...
             client.delete(key)
         client.close()
 
