@@ -38,6 +38,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_HOURS", "12")))
+    # A login ends after this long without a request, and in any case this long after it was made.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", os.environ.get("SESSION_HOURS", "12")))
     # The login lasts SESSION_HOURS from when it was made; re-signing the cookie on every response would
     # only slide that window and cost every page a serialisation, a compression and a signature.
     SESSION_REFRESH_EACH_REQUEST = False

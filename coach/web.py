@@ -12,6 +12,7 @@ from coach import policy
 from coach.admin import bp as admin_bp
 from coach.api import bp as api_bp
 from coach.auth import bp as auth_bp
+from coach.auth import sessions as login_sessions
 from coach.auth.services import configure_hashing
 from coach.database import write_intent
 from coach.extensions import db
@@ -113,6 +114,7 @@ def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
 
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(mark_write_intent)
+    app.before_request(login_sessions.enforce)
     app.after_request(security_headers)
     app.context_processor(template_globals)
     app.register_blueprint(main_bp)

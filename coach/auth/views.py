@@ -10,6 +10,7 @@ from coach import policy
 from coach.auth import services
 from coach.auth.forms import LoginForm, LogoutForm, PasswordForm
 from coach.errors import ValidationError
+from coach.auth import sessions as login_sessions
 from coach.extensions import db, limiter
 from coach.web_utils import client_ip, form_error, safe_next
 
@@ -46,6 +47,7 @@ def login() -> ResponseReturnValue:
             session.clear()
             login_user(user)
             session.permanent = True
+            login_sessions.start()
             if language:
                 session["lang"] = language
             return redirect(safe_next(form.next.data) or url_for("main.home"))
