@@ -1,14 +1,18 @@
 """One renderer for every error status: a page for people, JSON for API clients."""
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, jsonify, render_template
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
+from flask_login import current_user
+from sqlalchemy.exc import DBAPIError, InternalError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from coach import audit
+from coach.database import write_intent
 from coach.errors import DomainError
 from coach.extensions import db, login_manager
 from coach.web import wants_json
+from coach.web_utils import client_ip
 
 
 def _titles() -> dict[int, str]:
@@ -48,9 +52,27 @@ def render_error(status: int, message: str | None = None) -> tuple[Response | st
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
+def record_denial() -> None:
+    """Put a refused request in the audit trail: who, what, from where (best effort, never fails the page)."""
+    db.session.rollback()
+    user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+    token = write_intent.set(True)  # SQLite: take the write lock when the transaction begins
+    try:
+        audit.record(db.session, action="access.denied", actor=user, ip=client_ip(),
+                     details=f"{request.method} {request.path}"[:500])
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("could not record a refused request")
+    finally:
+        write_intent.reset(token)
+
+
 def handle_http(exc: HTTPException) -> tuple[Response | str, int]:
     """Render werkzeug's HTTP errors with our page."""
     status = exc.code or 500
+    if status == 403:
+        record_denial()
     message = None
     if status == 400 and exc.description and "CSRF" in exc.description:
         message = _("The form has expired or was sent from elsewhere. Reload the page and try again.")
@@ -58,8 +80,10 @@ def handle_http(exc: HTTPException) -> tuple[Response | str, int]:
 
 
 def handle_domain(exc: DomainError) -> tuple[Response | str, int]:
-    """Render a domain error raised past a view (403, 404, 409, ...)."""
+    """Render a domain error raised past a view (403, 404, 409, ...); refusals go to the audit trail."""
     db.session.rollback()
+    if exc.status_code == 403:
+        record_denial()
     return render_error(exc.status_code, exc.message)
 
 

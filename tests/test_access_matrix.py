@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -11,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from coach.extensions import db
-from coach.models import Competency, Deal, QuizAnswer, Reason
+from coach.models import AuditEvent, Competency, Deal, QuizAnswer, Reason
 from coach.reviews.meetings import add_to_agenda, schedule
 from coach.reviews.services import ReviewInput, create_review, submit_review
 from coach.quizzes import services
@@ -110,6 +111,17 @@ def test_access(client, auth, world, synced, route: Route, persona: str):
         assert denied, f"{persona} reached {route.method} {route.path}: {response.status_code}"
         if persona != "anonymous":
             assert response.status_code == 403
+            _assert_refusal_audited(route, _fill(route.path, world), PERSONA_EMAILS[persona])
+
+
+def _assert_refusal_audited(route: Route, url: str, email: str) -> None:
+    """A refused request leaves an audit event naming who tried what."""
+    db.session.commit()  # see what the request committed
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access.denied")
+                              .order_by(AuditEvent.id.desc()).limit(1))
+    assert event is not None, f"{route.method} {url} was refused without an audit event"
+    assert event.details == f"{route.method} {urlsplit(url).path}"
+    assert event.actor is not None and event.actor.email == email
 
 
 def test_unknown_policy_action_fails_loudly(world):
