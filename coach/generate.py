@@ -82,7 +82,7 @@ from coach.models import (
     review_modules,
     team_managers,
 )
-from coach.quizzes.bank import snapshot_question
+from coach.quizzes.services import draw_snapshot
 from coach.quizzes.types import REGISTRY
 
 DOMAIN = "generated.example"
@@ -246,7 +246,7 @@ def load_content(session: Session, rng: random.Random) -> Content:
     variants = {}
     for quiz in quizzes.values():
         for language in ("en", "zh"):
-            variants[(quiz.key, language)] = [_draw(quiz, bank[quiz.id], language, rng)
+            variants[(quiz.key, language)] = [draw_snapshot(quiz, bank[quiz.id], language, rng)
                                               for _ in range(SNAPSHOT_VARIANTS)]
     return Content(
         competencies=competencies, quizzes=quizzes, variants=variants, modules={m.id: m for m in modules},
@@ -256,16 +256,6 @@ def load_content(session: Session, rng: random.Random) -> Content:
                                         if r.competency_id in competencies)
                       for track in tracks for level in track.levels},
         reasons=reasons, stages=stages, modules_for={k: sorted(v) for k, v in sorted(modules_for.items())})
-
-
-def _draw(quiz: Quiz, bank: list[QuizQuestion], language: str, rng: random.Random) -> list[dict[str, Any]]:
-    """The questions one attempt shows, drawn as start_attempt draws them."""
-    chosen = bank
-    if quiz.draw:
-        gradable = [q for q in bank if q.type != "description"]
-        picked = {q.id for q in rng.sample(gradable, min(quiz.draw, len(gradable)))}
-        chosen = [q for q in bank if q.id in picked]
-    return [snapshot_question(q.data, language, shuffle=quiz.shuffle_answers, rng=rng) for q in chosen]
 
 
 @dataclass(eq=False)

@@ -49,6 +49,17 @@ def attempts_left(session: Session, *, user: User, quiz: Quiz) -> int | None:
     return max(0, quiz.attempts_allowed - used)
 
 
+def draw_snapshot(quiz: Quiz, bank: list[QuizQuestion], language: str, rng: random.Random) -> list[dict[str, Any]]:
+    """The questions one attempt shows: the quiz's random draw, if any, in the bank's order (descriptions
+    need their context), each frozen in the learner's language with its answers shuffled if asked."""
+    chosen = bank
+    if quiz.draw:
+        gradable = [q for q in bank if q.type != "description"]
+        picked = {q.id for q in rng.sample(gradable, min(quiz.draw, len(gradable)))}
+        chosen = [q for q in bank if q.id in picked]
+    return [snapshot_question(q.data, language, shuffle=quiz.shuffle_answers, rng=rng) for q in chosen]
+
+
 def start_attempt(session: Session, *, user: User, quiz: Quiz, seed: int | None = None) -> QuizAttempt:
     """Start an attempt (or return the open one): draw the questions and keep a snapshot of them."""
     existing = open_attempt(session, user=user, quiz=quiz)
@@ -61,19 +72,14 @@ def start_attempt(session: Session, *, user: User, quiz: Quiz, seed: int | None 
                                 .order_by(QuizQuestion.position)))
     if not bank:
         raise ValidationError(_("This quiz has no questions yet."))
-    rng = random.Random(seed)
-    chosen = bank
-    if quiz.draw:
-        gradable = [q for q in bank if q.type != "description"]
-        picked = {q.id for q in rng.sample(gradable, min(quiz.draw, len(gradable)))}
-        chosen = [q for q in bank if q.id in picked]  # keep the bank's order; descriptions need context
+    snapshot = draw_snapshot(quiz, bank, user.language, random.Random(seed))
     number = (session.scalar(select(func.max(QuizAttempt.number)).where(
         QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id)) or 0) + 1
     now = utcnow()
     attempt = QuizAttempt(
         user_id=user.id, quiz_id=quiz.id, number=number, language=user.language, state="open", started_at=now,
         deadline_at=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
-        snapshot=[snapshot_question(q.data, user.language, shuffle=quiz.shuffle_answers, rng=rng) for q in chosen],
+        snapshot=snapshot,
         pass_mark=quiz.pass_mark, show_answers=quiz.show_answers)
     try:
         with session.begin_nested():
