@@ -41,6 +41,11 @@ def quarter_start(today: date) -> date:
     return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 
 
+def quarter_began(today: date) -> datetime:
+    """The moment today's quarter began (UTC midnight of its first day), to compare with timestamps."""
+    return datetime.combine(quarter_start(today), time.min, tzinfo=UTC)
+
+
 def _training(session: Session, competency_ids: set[int]) -> tuple[list[Module], list[Quiz]]:
     if not competency_ids:
         return [], []
@@ -65,7 +70,7 @@ def for_review(session: Session, review: CaseReview) -> Proposal:
 
 def patterns(session: Session, *, team_id: int, today: date) -> list[tuple[Reason, int, Proposal]]:
     """Loss reasons given in at least three of the team's reviews this quarter, each with its proposal."""
-    since = datetime.combine(quarter_start(today), time.min, tzinfo=UTC)
+    since = quarter_began(today)
     rows = session.execute(select(ReviewReason.reason_id).join(CaseReview, CaseReview.id == ReviewReason.review_id)
                            .where(CaseReview.team_id == team_id, CaseReview.outcome.in_(("lost", "no-decision")),
                                   CaseReview.status != "draft", CaseReview.created_at >= since)).scalars()

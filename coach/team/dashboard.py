@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session, joinedload
@@ -32,6 +32,7 @@ from coach.models import (
     User,
     team_managers,
 )
+from coach.reviews.loop import quarter_began
 from coach.skills.services import NextLevel, Standing, career_ladder, current_levels, readiness_for_next_level
 from coach.skills.targets import TargetStatus, targets_for_people
 
@@ -46,11 +47,6 @@ def team_people(session: Session, team: Team) -> list[User]:
     return list(session.scalars(select(User).where(User.team_id == team.id, User.active.is_(True),
                                                    User.role != "admin", User.id.not_in(managers))
                                 .order_by(User.name)))
-
-
-def quarter_start(today: date) -> date:
-    """The first day of today's calendar quarter."""
-    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 
 
 # --- Skill heat map -----------------------------------------------------------------------------
@@ -282,7 +278,7 @@ class ReviewActivity:
 
 def review_activity(session: Session, team: Team, people: list[User], today: date) -> ReviewActivity:
     """Reviews filed to the team, by status and author, and filed this quarter (one grouped query)."""
-    since = datetime.combine(quarter_start(today), time.min, tzinfo=timezone.utc)
+    since = quarter_began(today)
     this_quarter = func.sum(case((CaseReview.submitted_at >= since, 1), else_=0))
     counts: dict[int, ReviewCounts] = defaultdict(ReviewCounts)
     total = ReviewCounts()
@@ -497,7 +493,7 @@ def team_summaries(session: Session, teams: list[Team], today: date | None = Non
     add(select(User.team_id, func.count(ActionItem.id)).join(User, User.id == ActionItem.owner_id)
         .where(active, ActionItem.done_at.is_(None), ActionItem.due_date < today).group_by(User.team_id),
         "overdue_actions")
-    since = datetime.combine(quarter_start(today), time.min, tzinfo=timezone.utc)
+    since = quarter_began(today)
     add(select(CaseReview.team_id, func.count(CaseReview.id)).where(
         CaseReview.team_id.in_(ids), CaseReview.status != "draft", CaseReview.submitted_at >= since)
         .group_by(CaseReview.team_id), "reviews_this_quarter")
