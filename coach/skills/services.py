@@ -39,6 +39,11 @@ def level_met(rule: str, quiz_level: int, signoff_level: int, level: int) -> boo
             "either": has_quiz or has_signoff}.get(rule, False)
 
 
+def highest_level(rules: dict[int, str], best: dict[str, int]) -> int:
+    """The highest level whose rule the best quiz and sign-off evidence satisfy (0 if none)."""
+    return max((lvl for lvl, rule in rules.items() if level_met(rule, best["quiz"], best["signoff"], lvl)), default=0)
+
+
 @dataclass
 class Standing:
     """A person's current level in one competency and the evidence behind it."""
@@ -78,9 +83,7 @@ def standings(session: Session, *, user_ids: list[int], now: datetime | None = N
         kinds = best[(evidence.user_id, evidence.competency_id)]
         kinds[evidence.kind] = max(kinds.get(evidence.kind, 0), evidence.level)
     for (user_id, competency_id), kinds in best.items():
-        levels = rules.get(competency_id, {})
-        met = [lvl for lvl, rule in levels.items() if level_met(rule, kinds["quiz"], kinds["signoff"], lvl)]
-        result[user_id][competency_id].level = max(met, default=0)
+        result[user_id][competency_id].level = highest_level(rules.get(competency_id, {}), kinds)
     return result
 
 
@@ -105,9 +108,7 @@ def current_levels(session: Session, *, user_ids: list[int], now: datetime | Non
             .group_by(CompetencyEvidence.user_id, CompetencyEvidence.competency_id, CompetencyEvidence.kind)):
         best[(user_id, competency_id)][kind] = level
     for (user_id, competency_id), kinds in best.items():
-        met = [lvl for lvl, rule in rules.get(competency_id, {}).items()
-               if level_met(rule, kinds["quiz"], kinds["signoff"], lvl)]
-        result[user_id][competency_id] = max(met, default=0)
+        result[user_id][competency_id] = highest_level(rules.get(competency_id, {}), kinds)
     return result
 
 
