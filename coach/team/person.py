@@ -31,7 +31,7 @@ from coach.skills.services import (
     standings,
 )
 from coach.skills.targets import TargetStatus, targets_for_people
-from coach.team.dashboard import career_requirements, required_levels
+from coach.team.dashboard import Cell, career_requirements, required_levels
 
 RECENT = 100
 
@@ -77,6 +77,10 @@ class PersonPage:
     def level(self, competency_id: int) -> int:
         """Current level in a competency."""
         return self.standing[competency_id].level if competency_id in self.standing else 0
+
+    def cell(self, competency_id: int) -> Cell:
+        """Current against required level in a competency, as on the heat map."""
+        return Cell(self.level(competency_id), self.required.get(competency_id, 0))
 
 
 def development_of(session: Session, user_id: int) -> Development:
@@ -166,5 +170,5 @@ def _timeline(page: PersonPage, completions: list[ModuleProgress], language: str
     for mentorship in page.mentorships:
         events.append(Event(_at(mentorship.start_date), "mentorship",
                             _("Mentored by %(name)s", name=mentorship.mentor.name)))
-    events.sort(key=lambda e: e.when if e.when.tzinfo else e.when.replace(tzinfo=timezone.utc), reverse=True)
+    events.sort(key=lambda e: e.when, reverse=True)
     return events[:RECENT]
