@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from coach.csvfile import csv_text
 from coach.models import CaseReview, Deal, Reason, ReviewReason, SalesStage, User
 
 DIMENSIONS = ("reason", "stage", "competitor", "owner", "quarter")
@@ -110,8 +109,8 @@ def by_dimension(session: Session, filters: Filters, dimension: str, language: s
     return rows if dimension == "stage" else sorted(rows, key=lambda r: -r.closed)
 
 
-def to_csv(rows: list[Row], heading: str) -> str:
-    """A table as CSV with a BOM, so Excel opens Chinese text correctly."""
-    return csv_text([heading, "won", "lost", "no decision", "closed", "win rate %", "won amount", "lost amount"],
-                    ([row.label, row.won, row.lost, row.no_decision, row.closed, row.win_rate, row.won_amount,
-                      row.lost_amount] for row in rows))
+def csv_table(rows: list[Row], heading: str) -> tuple[list[str], list[list[object]]]:
+    """A table's header and rows for CSV export."""
+    return ([heading, "won", "lost", "no decision", "closed", "win rate %", "won amount", "lost amount"],
+            [[row.label, row.won, row.lost, row.no_decision, row.closed, row.win_rate, row.won_amount,
+              row.lost_amount] for row in rows])

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coach import policy
+from coach.csvfile import csv_download
 from coach.extensions import db
 from coach.reviews import analysis
 from coach.reviews.views import bp
@@ -51,5 +52,4 @@ def analysis_csv(dimension: str) -> ResponseReturnValue:
     if dimension not in analysis.DIMENSIONS:
         abort(404)
     rows = analysis.by_dimension(db.session, _filters(), dimension, current_user.language)
-    return Response(analysis.to_csv(rows, dimension), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename=win-loss-by-{dimension}.csv"})
+    return csv_download(f"win-loss-by-{dimension}", *analysis.csv_table(rows, dimension))
