@@ -45,6 +45,11 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def describe(exc: DomainError) -> str:
+    """A domain error as one line, naming the field at fault."""
+    return f"{exc.field}: {exc.message}" if exc.field else exc.message
+
+
 def transactional(func: F) -> F:
     """Run a command as one write transaction: commit on success, roll back and exit 1 on a domain error."""
 
@@ -55,7 +60,7 @@ def transactional(func: F) -> F:
                 result = func(*args, **kwargs)
             except DomainError as exc:
                 db.session.rollback()
-                fail(f"{exc.field}: {exc.message}" if exc.field else exc.message)
+                fail(describe(exc))
             db.session.commit()
             return result
 
@@ -258,7 +263,7 @@ def backup_create(path: Path) -> None:
         with bar:
             size = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path, progress=update)
     except DomainError as exc:
-        fail(f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        fail(describe(exc))
     click.echo(f"backup written to {path} ({size:,} bytes), integrity checked")
 
 
@@ -276,7 +281,7 @@ def backup_restore(path: Path, yes: bool) -> None:
         with bar:
             restore_backup(url, path, progress=update)
     except DomainError as exc:
-        fail(f"{exc.field}: {exc.message}" if exc.field else exc.message)
+        fail(describe(exc))
     click.echo(f"database restored from {path}; run `flask --app wsgi db upgrade` if it came from an older release")
 
 

@@ -157,12 +157,24 @@ def _fresh_connections() -> None:
         gc.collect()
 
 
-def _refused_write(client, review_id: int, expected: str) -> None:
-    before = _comments(review_id)
-    response = client.post(f"/reviews/{review_id}/comments", data={"body": "x" * 5000})
-    assert response.status_code == 503
-    assert expected in response.get_data(as_text=True)
-    assert _comments(review_id) == before  # nothing half-written
+def _refused_then_recovered(client, review_id: int, statement: str, expected: str) -> None:
+    """With `statement` run on every new connection, a write is refused with `expected` and leaves nothing;
+    once the setting is gone, the same write goes through."""
+    listener = _on_connect(statement)
+    event.listen(db.engine, "connect", listener)
+    db.session.close()
+    db.engine.dispose()
+    try:
+        before = _comments(review_id)
+        response = client.post(f"/reviews/{review_id}/comments", data={"body": "x" * 5000})
+        assert response.status_code == 503
+        assert expected in response.get_data(as_text=True)
+        assert _comments(review_id) == before  # nothing half-written
+    finally:
+        event.remove(db.engine, "connect", listener)
+        _fresh_connections()
+    assert client.post(f"/reviews/{review_id}/comments", data={"body": "it works again"}).status_code == 302
+    assert _comments(review_id) == 1
 
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="a full disk is simulated with SQLite's max_page_count")
@@ -170,34 +182,14 @@ def test_full_disk_gives_a_clear_error_and_no_partial_write(app, client, auth, w
     review_id = submitted_review(world).id
     auth.login("mentor.a@example.com")
     pages = db.session.execute(db.text("PRAGMA page_count")).scalar()
-    listener = _on_connect(f"PRAGMA max_page_count = {pages}")
-    event.listen(db.engine, "connect", listener)
-    db.session.close()
-    db.engine.dispose()
-    try:
-        _refused_write(client, review_id, "disk is full")
-    finally:
-        event.remove(db.engine, "connect", listener)
-        _fresh_connections()
-    assert client.post(f"/reviews/{review_id}/comments", data={"body": "now it fits"}).status_code == 302
-    assert _comments(review_id) == 1
+    _refused_then_recovered(client, review_id, f"PRAGMA max_page_count = {pages}", "disk is full")
 
 
 def test_read_only_database_gives_a_clear_error_and_no_partial_write(app, client, auth, world, synced):
     review_id = submitted_review(world).id
     auth.login("mentor.a@example.com")
     statement = "PRAGMA query_only = ON" if BACKEND == "sqlite" else "SET default_transaction_read_only = on"
-    listener = _on_connect(statement)
-    event.listen(db.engine, "connect", listener)
-    db.session.close()
-    db.engine.dispose()
-    try:
-        _refused_write(client, review_id, "read-only")
-    finally:
-        event.remove(db.engine, "connect", listener)
-        _fresh_connections()
-    assert client.post(f"/reviews/{review_id}/comments", data={"body": "writable again"}).status_code == 302
-    assert _comments(review_id) == 1
+    _refused_then_recovered(client, review_id, statement, "read-only")
 
 
 def test_behind_a_proxy_the_client_address_comes_from_its_header(database_url):
