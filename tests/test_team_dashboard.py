@@ -235,3 +235,10 @@ def test_completion_is_stamped_when_the_last_step_is_done(world, synced):
     stamped = assignment.completed_at
     assert stamped is not None and stamped <= datetime.now(timezone.utc)
     assert refresh_completion(db.session, user_id=person.id) == 0 and assignment.completed_at == stamped
+
+
+def test_unknown_team_person_or_table_is_a_clear_404(client, auth, team):
+    auth.login("admin@example.com")
+    for path in ("/team/999999", "/team/999999/heatmap", "/team/999999/export/targets.csv",
+                 "/team/people/999999/export/timeline.csv", f"/team/people/{team['rep1'].id}/export/nothing.csv"):
+        assert client.get(path).status_code == 404, path
