@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from coach import policy
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+
+from coach import policy
 
 from coach.extensions import db
 from coach.models import AuditEvent, Competency, Deal, QuizAnswer, Reason
@@ -20,12 +21,14 @@ from coach.api.tokens import create_token
 from coach.mentoring.coaching import add_note
 from coach.mentoring.services import assign_mentor, decide, request_signoff
 from coach.skills.targets import create_target
-from tests.access_matrix import EXEMPT_ENDPOINTS, MATRIX, PERSONAS, Route
+from tests.access_matrix import CROSS_TEAM, EXEMPT_ENDPOINTS, MATRIX, PERSONAS, CrossTeam, Route
 from tests.content_fixtures import app_config, content_dir, synced  # noqa: F401 — pages need content
+from tests.factories import make_user
 
 PERSONA_EMAILS = {
     "member": "member.a@example.com",
-    "mentor": "mentor.a@example.com",
+    "mentor": "mentor.a2@example.com",
+    "mentee_mentor": "mentor.a@example.com",
     "manager_same": "manager.a@example.com",
     "manager_other": "manager.b@example.com",
     "admin": "admin@example.com",
@@ -54,42 +57,63 @@ def _fill(path: str, world: dict[str, Any]) -> str:
     return path.format(**{key: getattr(value, "id", value) for key, value in world.items()})
 
 
-def _objects(world: dict[str, Any]) -> dict[str, Any]:
-    """Objects the URLs name: member A's attempt with an essay answer, and a target manager A set."""
+def _team_things(world: dict[str, Any], *, team: str, manager: str, mentor: str, member: str) -> dict[str, int]:
+    """One team's things: the member's attempt with an essay answer, a target, a mentorship with an action item,
+    a pending and an approved sign-off, a lost deal with a submitted review and a draft, and a meeting."""
+    member_ = world[member]
     quiz = services.get_quiz(db.session, "basics-quiz")
-    attempt = services.start_attempt(db.session, user=world["member_a"], quiz=quiz)
+    attempt = services.start_attempt(db.session, user=member_, quiz=quiz)
     answer = QuizAnswer(attempt_id=attempt.id, question_key="q1", response="x", fraction=None)
     db.session.add(answer)
     competency = db.session.scalar(select(Competency).where(Competency.key == "discovery"))
-    target = create_target(db.session, actor=world["manager_a"], competency_id=competency.id, level=2,
-                           due_date=date(2027, 3, 31), team=world["team_a"])
-    mentorship = assign_mentor(db.session, actor=world["manager_a"], mentor=world["mentor_a"],
-                               mentee=world["member_a"], start_date=date(2026, 11, 1), goals="Ramp up")
-    note = add_note(db.session, author=world["mentor_a"], mentorship=mentorship, held_on=date(2026, 11, 2),
-                    notes="First 1:1", actions=[("Read the pricing module", world["member_a"].id, None)])
+    target = create_target(db.session, actor=world[manager], competency_id=competency.id, level=2,
+                           due_date=date(2027, 3, 31), team=world[team])
+    mentorship = assign_mentor(db.session, actor=world[manager], mentor=world[mentor], mentee=member_,
+                               start_date=date(2026, 11, 1), goals="Ramp up")
+    add_note(db.session, author=world[mentor], mentorship=mentorship, held_on=date(2026, 11, 2),
+             notes="First 1:1", actions=[("Read the pricing module", member_.id, None)])
     pricing = db.session.scalar(select(Competency).where(Competency.key == "pricing"))
-    signoff = request_signoff(db.session, mentee=world["member_a"], competency=competency, level=3, evidence="x",
-                              links={})
-    approved = request_signoff(db.session, mentee=world["member_a"], competency=pricing, level=3, evidence="y",
-                               links={})
-    decide(db.session, mentor=world["mentor_a"], request=approved, approve=True, scores=[3], notes="ok")
-    deal = Deal(source="test", external_id="D1", name="Huaxin", outcome="lost", owner_id=world["member_a"].id)
-    db.session.add(deal)
-    db.session.flush()
-    review = create_review(db.session, author=world["member_a"], deal=deal, data=ReviewInput(
-        stage=None, reasons=["price"], primary_reason="price"))
-    submit_review(db.session, actor=world["member_a"], review=review)
-    meeting = schedule(db.session, actor=world["manager_a"], team=world["team_a"], held_on=date(2026, 12, 1),
+    signoff = request_signoff(db.session, mentee=member_, competency=competency, level=3, evidence="x", links={})
+    approved = request_signoff(db.session, mentee=member_, competency=pricing, level=3, evidence="y", links={})
+    decide(db.session, mentor=world[mentor], request=approved, approve=True, scores=[3], notes="ok")
+    reviews = []
+    for n, name in enumerate(("Huaxin", "Jinlong", "Baiyun", "Dongfang")):
+        deal = Deal(source="test", external_id=f"{team}-{n}", name=name, outcome="lost", owner_id=member_.id)
+        db.session.add(deal)
+        db.session.flush()
+        reviews.append(create_review(db.session, author=member_, deal=deal, data=ReviewInput(
+            stage=None, reasons=["price"], primary_reason="price")))
+    review, draft, *spares = reviews  # three submitted losses on price make a pattern
+    for submitted in (review, *spares):
+        submit_review(db.session, actor=member_, review=submitted)
+    meeting = schedule(db.session, actor=world[manager], team=world[team], held_on=date(2026, 12, 1),
                        title="December")
     item = add_to_agenda(db.session, meeting=meeting, review=review)
+    return {"attempt": attempt.id, "essay_answer": answer.id, "target": target.id, "mentorship": mentorship.id,
+            "action": mentorship.action_items[0].id, "signoff": signoff.id, "approved": approved.id,
+            "deal": review.deal_id, "review": review.id, "draft": draft.id, "spare_review": spares[0].id,
+            "meeting": meeting.id, "agenda_item": item.id,
+            "discovery": competency.id}
+
+
+def _objects(world: dict[str, Any]) -> dict[str, Any]:
+    """The world, another mentor in team A, and team A's things (`_team_things`) that the URLs name."""
+    world = {**world, "mentor_a2": make_user("mentor", team=world["team_a"], email=PERSONA_EMAILS["mentor"])}
+    things = _team_things(world, team="team_a", manager="manager_a", mentor="mentor_a", member="member_a")
     reason = db.session.scalar(select(Reason).where(Reason.key == "price"))
     token, _secret = create_token(db.session, actor=world["admin"], user=world["manager_a"], name="CRM",
                                   scopes=["deals:write"])
     db.session.commit()
-    return {**world, "attempt": attempt.id, "essay_answer": answer.id, "target": target.id,
-            "mentorship": mentorship.id, "action": note.id and mentorship.action_items[0].id, "signoff": signoff.id,
-            "approved": approved.id, "deal": deal.id, "review": review.id, "meeting": meeting.id,
-            "agenda_item": item.id, "reason": reason.id, "token": token.id}
+    return {**world, **things, "reason": reason.id, "token": token.id}
+
+
+def _with_team_b(world: dict[str, Any]) -> dict[str, Any]:
+    """Team A's things, and the same for team B under names ending in `_b` (mentor B mentors member B)."""
+    world = _objects(world)
+    world["mentor_b"] = make_user("mentor", team=world["team_b"], email="mentor.b@example.com")
+    things = _team_things(world, team="team_b", manager="manager_b", mentor="mentor_b", member="member_b")
+    db.session.commit()
+    return {**world, **{f"{key}_b": value for key, value in things.items()}}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -142,3 +166,50 @@ def test_deactivated_user_may_do_nothing(world):
     admin = world["admin"]
     admin.active = False
     assert not policy.can(admin, "admin.users")
+
+
+def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, but the audit trail (refusals are written there) and users (last seen)."""
+    db.session.commit()  # a fresh transaction sees what the request committed
+    skip = {"audit_events", "users"}
+    return {table.name: [tuple(row) for row in db.session.execute(
+                text(f"SELECT * FROM {table.name} ORDER BY 1"))]  # noqa: S608 — table names from our metadata
+            for table in db.metadata.sorted_tables if table.name not in skip}
+
+
+@pytest.mark.parametrize("case", CROSS_TEAM, ids=lambda c: f"{c.persona}-{c.method}-{c.path}-{c.kind}")
+def test_no_one_reaches_another_teams_things(client, auth, world, synced, case: CrossTeam):
+    world = _with_team_b(world)
+    assert auth.login(PERSONA_EMAILS[case.persona]).status_code == 302
+    before = _snapshot()
+    url = _fill(case.path, world)
+    response = client.open(url, method=case.method, data={k: _fill(v, world) for k, v in case.data.items()})
+    response.close()
+    if case.kind == "url":
+        assert response.status_code in (403, 404), f"{case.persona} reached {case.method} {url}: " \
+                                                   f"{response.status_code}"
+    else:
+        assert response.status_code < 500
+    after = _snapshot()
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert not changed, f"{case.persona} {case.method} {url} changed {changed}"
+
+
+@pytest.mark.parametrize("case", [c for c in CROSS_TEAM if c.own is not None and "_b}" in c.path + str(c.data)],
+                         ids=lambda c: f"{c.persona}-{c.method}-{c.path}-{c.kind}")
+def test_the_same_request_works_on_ones_own_team(client, auth, world, synced, case: CrossTeam):
+    """The control for each cross-team case: with team A's ids instead, the request goes through, so the
+    refusal above comes from the check on the team and not from a malformed request."""
+    world = _with_team_b(world)
+    assert auth.login(PERSONA_EMAILS[case.persona]).status_code == 302
+    before = _snapshot()
+    # team_b → team_a, member_b → member_a; review_b → review (team A's things have no suffix)
+    own_world = {**world, **{key: world.get(f"{key[:-2]}_a", world.get(key[:-2]))
+                             for key in world if key.endswith("_b")}}
+    url = _fill(case.path, own_world)
+    data = case.own or case.data
+    response = client.open(url, method=case.method, data={k: _fill(v, own_world) for k, v in data.items()})
+    response.close()
+    assert response.status_code < 400, f"{case.persona} {case.method} {url}: {response.status_code}"
+    if case.method == "POST":
+        assert _snapshot() != before, f"{case.persona} {case.method} {url} wrote nothing on their own team"

@@ -26,7 +26,7 @@ def app_config(content_dir: Path) -> dict[str, object]:
 
 def _persona(route: Route) -> str:
     """Someone the matrix lets through, so that only the missing token can stop the request."""
-    for persona in ("admin", "manager_same", "mentor", "member", "manager_other"):
+    for persona in ("admin", "manager_same", "mentee_mentor", "mentor", "member", "manager_other"):
         if persona in route.allowed:
             return persona
     return "anonymous"
