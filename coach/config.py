@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The largest request body unless COACH_MAX_UPLOAD_MB says otherwise: room for the biggest legitimate one
+# (a 5 MB CRM export on /deals/upload), small enough that no worker buffers much.
+DEFAULT_UPLOAD_MB = 10
 
 
 def database_url(raw: str | None) -> str:
@@ -16,6 +20,15 @@ def database_url(raw: str | None) -> str:
         if raw.startswith(prefix):
             return "postgresql+psycopg://" + raw[len(prefix):]
     return raw
+
+
+def upload_limit(environ: Mapping[str, str]) -> int:
+    """The largest request body in bytes: COACH_MAX_UPLOAD_MB, else MAX_CONTENT_LENGTH (bytes, the older name)."""
+    if environ.get("COACH_MAX_UPLOAD_MB"):
+        return int(float(environ["COACH_MAX_UPLOAD_MB"]) * 1024 * 1024)
+    if environ.get("MAX_CONTENT_LENGTH"):
+        return int(environ["MAX_CONTENT_LENGTH"])
+    return DEFAULT_UPLOAD_MB * 1024 * 1024
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -48,7 +61,13 @@ class Config:
     PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    # Bigger bodies are refused with 413 before any view runs (so nothing is written).
+    MAX_CONTENT_LENGTH = upload_limit(os.environ)
+    # A multipart text part (not a file) may hold 500 KB: the longest text field, 20,000 Chinese characters,
+    # is 60 KB in UTF-8. URL-encoded forms are bounded by MAX_CONTENT_LENGTH only (Werkzeug reads them whole).
+    MAX_FORM_MEMORY_SIZE = 500_000
+    # Fields per multipart form; the biggest forms (a review, a meeting) have a few dozen plus their selections.
+    MAX_FORM_PARTS = 1_000
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # Keeps the counters of several Coach installations apart when they share one Redis.

@@ -11,6 +11,7 @@ from flask import Response
 
 # Cells that a spreadsheet would run as a formula (CSV injection) get a leading apostrophe.
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
+_FILENAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
 
 
 def _cell(value: Any) -> Any:
@@ -40,6 +41,8 @@ def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
 
 
 def csv_download(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> Response:
-    """A CSV attachment; `filename` is ASCII, without the extension."""
+    """A CSV attachment (never shown inline, never sniffed); `filename` is a plain ASCII name without extension."""
+    if not _FILENAME.fullmatch(filename):
+        raise ValueError(f"not a plain file name: {filename!r}")  # it goes into a header unquoted
     return Response(csv_text(header, rows), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f"attachment; filename={filename}.csv", "X-Content-Type-Options": "nosniff"})

@@ -1,14 +1,20 @@
-"""Database engine behaviour: SQLite pragmas and write transactions that lock at their start."""
+"""Database behaviour: SQLite pragmas, write transactions that lock at their start, and the three ways
+a state change happens exactly once when two requests race: a conditional update (`claim`), a unique key
+(`insert_or_find`) and row locks around a check-then-write (`lock_rows`)."""
 from __future__ import annotations
 
 import contextvars
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 # True while the current request or command is expected to write. SQLite then opens each
 # transaction with BEGIN IMMEDIATE, taking the write lock at the start: concurrent writers
@@ -27,6 +33,49 @@ def writing() -> Iterator[None]:
         yield
     finally:
         write_intent.reset(token)
+
+
+def claim(session: Session, obj: Any, condition: Any, **values: Any) -> bool:
+    """Set `values` on the object's row only while `condition` still holds; True for the caller that did.
+
+    One UPDATE: of two requests making the same change, the second waits for the first (PostgreSQL's row
+    lock, SQLite's write lock), then finds the condition false. The object is refreshed either way.
+    """
+    entity = type(obj)
+    changed = session.execute(update(entity).where(entity.id == obj.id, condition).values(**values)
+                              .execution_options(synchronize_session=False))
+    session.refresh(obj)
+    return changed.rowcount == 1
+
+
+def insert_or_find(session: Session, obj: T, find: Callable[[], T | None]) -> tuple[T, bool]:
+    """Insert `obj`, or return the row a unique key says another request inserted a moment ago: (row, inserted).
+
+    The insert runs in a savepoint, so a refused one leaves the rest of the transaction intact.
+    """
+    try:
+        with session.begin_nested():
+            session.add(obj)
+            session.flush()
+    except IntegrityError:
+        found = find()
+        if found is None:  # refused for another reason than the unique key
+            raise
+        return found, False
+    return obj, True
+
+
+def lock_rows(session: Session, entity: Any, ids: Iterable[int]) -> None:
+    """Make writers that touch these rows wait for each other until commit, so a check-then-write holds.
+
+    PostgreSQL: row locks (FOR NO KEY UPDATE: other rows may still point at them), taken in id order so
+    two overlapping lockers cannot deadlock. SQLite has no row locks and needs none: BEGIN IMMEDIATE
+    already makes writers take turns.
+    """
+    wanted = sorted(set(ids))
+    if wanted:
+        session.execute(select(entity.id).where(entity.id.in_(wanted)).order_by(entity.id)
+                        .with_for_update(key_share=True))
 
 
 @event.listens_for(Engine, "connect")

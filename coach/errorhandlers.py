@@ -68,6 +68,16 @@ def record_denial() -> None:
         write_intent.reset(token)
 
 
+def too_large_message() -> str | None:
+    """Name the size limit when the whole body was over it (a single oversized form field is not)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit or (request.content_length or 0) <= limit:
+        return None
+    size = f"{limit / (1024 * 1024):g}"
+    return _("The file or form you sent is larger than Coach accepts (at most %(size)s MB); nothing was saved.",
+             size=size)
+
+
 def handle_http(exc: HTTPException) -> tuple[Response | str, int]:
     """Render werkzeug's HTTP errors with our page."""
     status = exc.code or 500
@@ -76,6 +86,8 @@ def handle_http(exc: HTTPException) -> tuple[Response | str, int]:
     message = None
     if status == 400 and exc.description and "CSRF" in exc.description:
         message = _("The form has expired or was sent from elsewhere. Reload the page and try again.")
+    if status == 413:
+        message = too_large_message()
     return render_error(status, message)
 
 

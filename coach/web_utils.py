@@ -1,10 +1,13 @@
 """Small helpers shared by views."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, request
+from flask import Blueprint, flash, request
 from flask_login import login_required
+from wtforms import Field, FieldList, FormField
 
 
 def safe_next(target: str | None) -> str | None:
@@ -29,6 +32,24 @@ def form_error(form: object, exc: Exception, default_field: str) -> None:
     name = getattr(exc, "field", None) or default_field
     field = getattr(form, name, None) or getattr(form, default_field)
     field.errors = [*field.errors, getattr(exc, "message", str(exc))]
+
+
+def field_errors(fields: Iterable[Field]) -> Iterator[tuple[str, str]]:
+    """(label, message) for each error of the fields, the rows of nested forms (action items) included."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from field_errors(field.entries)
+        elif isinstance(field, FormField):
+            yield from field_errors(field.form)
+        else:
+            for message in field.errors:
+                yield str(field.label.text), str(message)
+
+
+def flash_form_errors(form: Any) -> None:
+    """Flash each field error as 'Label: message', for forms that redirect instead of showing themselves again."""
+    for label, message in field_errors(form):
+        flash(f"{label}: {message}", "error")
 
 
 def require_login(bp: Blueprint) -> None:

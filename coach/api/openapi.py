@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from coach.deals.services import TEXT_LIMITS
+from coach.limits import MAX_AMOUNT
 from coach.models import OUTCOMES, SCOPES
 
 
@@ -38,11 +40,15 @@ def openapi_document() -> dict[str, Any]:
                           "properties": {"error": {"type": "string"}, "message": {"type": "string"},
                                          "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
                 "DealInput": {"type": "object", "additionalProperties": False, "properties": {
-                    "name": {"type": "string", "description": "required when the deal is new"},
-                    "account": {"type": "string"}, "amount": {"type": ["number", "string", "null"]},
-                    "currency": {"type": "string", "minLength": 3, "maxLength": 3}, "stage": {"type": "string"},
+                    "name": {"type": "string", "maxLength": TEXT_LIMITS["name"],
+                             "description": "required when the deal is new"},
+                    "account": {"type": "string", "maxLength": TEXT_LIMITS["account"]},
+                    "amount": {"type": ["number", "string", "null"], "maximum": float(MAX_AMOUNT)},
+                    "currency": {"type": "string", "minLength": 3, "maxLength": 3},
+                    "stage": {"type": "string", "maxLength": TEXT_LIMITS["stage"]},
                     "outcome": {"enum": list(OUTCOMES)}, "close_date": {"type": ["string", "null"], "format": "date"},
-                    "owner_email": {"type": "string", "format": "email"}, "competitor": {"type": "string"}}},
+                    "owner_email": {"type": "string", "format": "email", "maxLength": TEXT_LIMITS["owner_email"]},
+                    "competitor": {"type": "string", "maxLength": TEXT_LIMITS["competitor"]}}},
                 "Deal": {"type": "object", "properties": {
                     "source": {"type": "string"}, "external_id": {"type": "string"}, "name": {"type": "string"},
                     "account": {"type": "string"}, "amount": {"type": ["string", "null"]}, "currency": {"type": "string"},
@@ -70,7 +76,9 @@ def openapi_document() -> dict[str, Any]:
                         "requestBody": {"required": True, "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/DealInput"}}}},
                         "responses": {"200": _json("Deal", "Updated"), "201": _json("Deal", "Created"),
-                                      "400": _error("Malformed JSON or invalid fields; nothing written"), **AUTH_ERRORS}},
+                                      "400": _error("Malformed JSON or invalid fields; nothing written"),
+                                      "413": _error("The body is larger than the server accepts; nothing written"),
+                                      **AUTH_ERRORS}},
                 "get": {"summary": "Read a deal (scope deals:read)", "security": [{"bearer": []}],
                         "responses": {"200": _json("Deal", "The deal"), "404": _error("No such deal"), **AUTH_ERRORS}},
             },

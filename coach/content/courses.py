@@ -9,7 +9,8 @@ from pathlib import Path
 from coach.content.bundle import CourseDef, ModuleDef, Text
 from coach.content.fields import Reader
 from coach.content.problems import Problems
-from coach.content.render import CONTENT_FILE_URL, IMAGE_SUFFIXES, MODULE_URL, render_markdown, resolve_relative
+from coach.content.images import IMAGE_SUFFIXES
+from coach.content.render import CONTENT_FILE_URL, MODULE_URL, render_markdown, resolve_relative
 from coach.content.yamlio import LineDict, YamlError, load_yaml
 from coach.models import CATEGORIES
 

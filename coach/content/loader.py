@@ -10,6 +10,7 @@ from coach.content.bundle import ContentBundle, ProgramDef, StepDef
 from coach.content.courses import check_links, read_course, render_module
 from coach.content.fields import Reader
 from coach.content.framework import read_careers, read_competencies, read_reasons, read_stages
+from coach.content.images import check_images
 from coach.content.problems import Problems
 from coach.content.quizfiles import read_quiz
 from coach.content.yamlio import LineDict, YamlError, load_yaml
@@ -112,6 +113,7 @@ def _read_courses(root: Path, bundle: ContentBundle, problems: Problems, step: P
             if stage not in stages:
                 problems.error(module.path, module.stages_line, f"unknown sales stage '{stage}'")
         check_links(module, module_paths, root, problems)
+    check_images(root, problems)
     bundle.courses.sort(key=lambda c: (c.position, c.key))
 
 

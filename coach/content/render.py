@@ -15,7 +15,6 @@ from markdown.treeprocessors import Treeprocessor
 
 MODULE_URL = "/learn/modules/{key}"
 CONTENT_FILE_URL = "/learn/files/{path}"
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coach.deals.presets import PRESETS, REQUIRED, Preset
+from coach.limits import MAX_AMOUNT
 from coach.models import Deal, User
 
 AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -48,29 +49,56 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
 
 
+# What a file is when its first bytes say so: files people upload by mistake instead of a CSV export.
+SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?)"), (b"PK\x05\x06", "a ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook"), (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"), (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text"),
+)
+# Control characters that only binary data has (tab, line and page breaks do occur in exported cells).
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def decode(raw: bytes) -> str:
-    """Text from UTF-8 (with or without BOM) or GBK/GB18030, the encodings Chinese Excel exports use."""
+    """Text from UTF-8 (with or without BOM) or GBK/GB18030, the encodings Chinese Excel exports use.
+
+    Refuses what is not CSV text, whatever the file's name says: workbooks, archives, images, binary data.
+    """
     if not raw.strip():
         raise ImportRefused("the file is empty")
-    if b"\x00" in raw[:4096]:
+    kind = next((what for magic, what in SIGNATURES if raw.startswith(magic)), None)
+    if kind is not None:
+        raise ImportRefused(f"the file is not a CSV text file: it is {kind}; export or save it as CSV (UTF-8)")
+    if b"\x00" in raw:
         raise ImportRefused("the file is not a CSV text file (it contains binary data)")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if CONTROL.search(text):
+            raise ImportRefused("the file is not a CSV text file (it contains binary data)")
+        return text
     raise ImportRefused("the file is neither UTF-8 nor GBK/GB18030 text")
 
 
 def parse_amount(text: str) -> Decimal:
-    """An amount as CRMs export it: 120000, 120,000.50, ¥120,000; refuses '1,2,3'."""
+    """An amount as CRMs export it: 120000, 120,000.50, ¥120,000; refuses '1,2,3' and what the table cannot hold."""
     cleaned = CURRENCY_NOISE.sub("", text)
     if not AMOUNT.match(cleaned):
-        raise ValueError(f"'{text}' is not an amount (use 120000 or 120,000.50)")
+        raise ValueError(f"'{text[:40]}' is not an amount (use 120000 or 120,000.50)")
     try:
-        return Decimal(cleaned.replace(",", ""))
+        return check_amount(Decimal(cleaned.replace(",", "")))
     except InvalidOperation as exc:
-        raise ValueError(f"'{text}' is not an amount") from exc
+        raise ValueError(f"'{text[:40]}' is not an amount") from exc
+
+
+def check_amount(amount: Decimal) -> Decimal:
+    """`amount`, when the deals table can hold it; a ValueError for larger ones, NaN and infinities."""
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
+        raise ValueError(f"'{amount}' is not an amount up to {MAX_AMOUNT:,}")
+    return amount
 
 
 def parse_date(text: str, formats: tuple[str, ...]) -> date:
@@ -133,6 +161,9 @@ def check_row(row: int, values: dict[str, str], preset: Preset, owners: dict[str
     for required in ("external_id", "name", "stage", "owner_email"):
         if not values.get(required):
             problems.append(RowProblem(row, col[required], "this cell is required"))
+    if len(values.get("external_id", "")) > 128:
+        # Cutting an id short could make two deals one; descriptive cells below are cut to their columns instead.
+        problems.append(RowProblem(row, col["external_id"], "an id has at most 128 characters"))
     fields: dict[str, Any] = {"external_id": values.get("external_id", "")[:128], "name": values.get("name", "")[:300],
                               "account": values.get("account", "")[:300], "stage": values.get("stage", "")[:120],
                               "competitor": values.get("competitor", "")[:200],

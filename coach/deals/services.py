@@ -11,8 +11,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from coach import audit
+from coach.database import insert_or_find
 from coach.errors import NotFound, PermissionDenied
-from coach.deals.importer import parse_amount
+from coach.deals.importer import check_amount, parse_amount
+from coach.limits import column_length
 from coach.models import OUTCOMES, CaseReview, Deal, User
 from coach.policy import manages_team
 from coach.reviews.services import visible_filter
@@ -62,6 +64,10 @@ def create_deal(session: Session, *, actor: User, owner: User, name: str, accoun
 
 
 API_FIELDS = ("name", "account", "amount", "currency", "stage", "outcome", "close_date", "owner_email", "competitor")
+# The longest text the API takes per field: its column's length, so PostgreSQL never refuses it.
+TEXT_LIMITS = {key: column_length(getattr(Deal, key)) or 0 for key in ("name", "account", "currency", "stage",
+                                                                       "competitor")}
+TEXT_LIMITS["owner_email"] = column_length(User.email) or 0
 
 
 def upsert_from_api(session: Session, *, source: str, external_id: str, payload: dict[str, Any],
@@ -71,15 +77,20 @@ def upsert_from_api(session: Session, *, source: str, external_id: str, payload:
     unknown = sorted(set(payload) - set(API_FIELDS))
     if unknown:
         errors["body"] = f"unknown field(s): {', '.join(unknown)}"
-    if not ID_TEXT.match(source) or len(external_id) > 128 or not external_id.strip():
+    if not ID_TEXT.match(source) or len(external_id) > 128 or not external_id.strip() or "\x00" in external_id:
         errors["path"] = "source is lowercase letters, digits and hyphens; external_id up to 128 characters"
     values: dict[str, Any] = {}
-    for key in ("name", "account", "currency", "stage", "competitor"):
-        if key in payload:
-            if not isinstance(payload[key], str):
-                errors[key] = "must be a string"
-            else:
-                values[key] = payload[key].strip()
+    for key in ("name", "account", "currency", "stage", "competitor", "owner_email"):
+        if key not in payload:
+            continue
+        if not isinstance(payload[key], str):
+            errors[key] = "must be a string"
+        elif "\x00" in payload[key]:  # PostgreSQL cannot store it
+            errors[key] = "must not contain a NUL character"
+        elif len(payload[key].strip()) > TEXT_LIMITS[key]:
+            errors[key] = f"at most {TEXT_LIMITS[key]} characters"
+        else:
+            values[key] = payload[key].strip()
     if "outcome" in payload:
         if payload["outcome"] not in OUTCOMES:
             errors["outcome"] = f"must be one of {', '.join(OUTCOMES)}"
@@ -87,31 +98,38 @@ def upsert_from_api(session: Session, *, source: str, external_id: str, payload:
             values["outcome"] = payload["outcome"]
     if "amount" in payload:
         raw = payload["amount"]
+        number = isinstance(raw, (int, float)) and not isinstance(raw, bool)
         try:
-            values["amount"] = None if raw is None else (Decimal(str(raw)) if isinstance(raw, (int, float)) and not
-                                                          isinstance(raw, bool) else parse_amount(str(raw)))
-        except (ValueError, InvalidOperation):
-            errors["amount"] = f"'{raw}' is not an amount"
+            values["amount"] = None if raw is None else check_amount(Decimal(str(raw))) if number else parse_amount(
+                str(raw))
+        except ValueError as exc:
+            errors["amount"] = str(exc)
+        except InvalidOperation:
+            errors["amount"] = f"'{str(raw)[:40]}' is not an amount"
     if "close_date" in payload:
         try:
             values["close_date"] = None if payload["close_date"] is None else date.fromisoformat(str(payload["close_date"]))
         except ValueError:
             errors["close_date"] = "use YYYY-MM-DD"
-    if "owner_email" in payload:
-        owner = session.scalar(select(User).where(User.email == str(payload["owner_email"]).strip().lower()))
+    if "owner_email" in values:
+        owner = session.scalar(select(User).where(User.email == values.pop("owner_email").lower()))
         if owner is None:
             errors["owner_email"] = f"no Coach user has the e-mail '{payload['owner_email']}'"
         else:
             values["owner_id"] = owner.id
-    deal = session.scalar(select(Deal).where(Deal.source == source, Deal.external_id == external_id))
+    def find() -> Deal | None:
+        return session.scalar(select(Deal).where(Deal.source == source, Deal.external_id == external_id))
+
+    deal = find()
     if deal is None and not values.get("name"):
         errors.setdefault("name", "required when the deal is new")
     if errors:
         return deal or Deal(), False, errors
     created = deal is None
     if deal is None:
-        deal = Deal(source=source, external_id=external_id, name=values["name"], outcome="open", currency="CNY")
-        session.add(deal)
+        # When another request created it a moment ago, the unique key keeps it to one and this one updates it.
+        deal, created = insert_or_find(session, Deal(source=source, external_id=external_id, name=values["name"],
+                                                     outcome="open", currency="CNY"), find)
     for key, value in values.items():
         setattr(deal, key, value[:3].upper() if key == "currency" and value else value)
     session.flush()

@@ -67,14 +67,16 @@ def upload() -> ResponseReturnValue:
     if form.validate_on_submit():
         file = request.files.get("file")
         raw = file.read(MAX_UPLOAD + 1) if file else b""
+        # Every refusal names the file, so a person who picked the wrong one sees which.
+        named = f"{file.filename[:200]}: " if file and file.filename else ""
         if len(raw) > MAX_UPLOAD:
-            refused = _("The file is larger than 5 MB.")
+            refused = named + _("The file is larger than 5 MB.")
         else:
             try:
                 report = import_deals(db.session, raw, preset_name=form.preset.data, dry_run=form.dry_run.data == "1",
                                       skip_invalid=form.skip_invalid.data == "1")
             except ImportRefused as exc:
-                refused = str(exc)
+                refused = f"{named}{exc}"
             if report is None or report.problems or form.dry_run.data == "1":
                 db.session.rollback()
             else:

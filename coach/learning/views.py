@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.security import safe_join
 
 from coach import policy
-from coach.content.render import IMAGE_SUFFIXES
+from coach.content.images import IMAGE_TYPES, image_problem
 from coach.errors import ValidationError
 from coach.extensions import db
 from coach.form_helpers import choices
@@ -18,7 +19,7 @@ from coach.learning import programs, services
 from coach.learning.forms import AssignProgramForm, ConfirmForm, PositionForm, SearchForm
 from coach.reviews.loop import assignments_of
 from coach.team.services import assignable_people, managed_teams
-from coach.web_utils import client_ip, form_error, require_login
+from coach.web_utils import client_ip, flash_form_errors, form_error, require_login
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 
@@ -101,12 +102,16 @@ def search() -> ResponseReturnValue:
 
 @bp.get("/files/<path:path>")
 def content_file(path: str) -> ResponseReturnValue:
-    """Images used by modules, cached by browsers for a week."""
+    """Images used by modules, cached by browsers for a week; nothing else, and no image its bytes belie."""
     policy.require(current_user, "learning.view")
-    if not path.lower().endswith(IMAGE_SUFFIXES) or not path.startswith("courses/"):
+    mimetype = IMAGE_TYPES.get(PurePosixPath(path).suffix.lower())
+    file = safe_join(current_app.config["CONTENT_DIR"], path) if path.startswith("courses/") else None
+    if mimetype is None or file is None or not Path(file).is_file() or image_problem(Path(file)):
         abort(404)
-    response = send_from_directory(Path(current_app.config["CONTENT_DIR"]), path, max_age=IMAGE_CACHE_SECONDS)
+    # The type comes from the extension the bytes were checked against; nosniff (on every response) holds it.
+    response = send_file(file, mimetype=mimetype, max_age=IMAGE_CACHE_SECONDS)
     response.cache_control.private = True  # only signed-in people may see them: no shared caches
+    # An SVG opened on its own runs nothing and reaches nothing of Coach's.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return response
 
@@ -151,7 +156,5 @@ def program_assign(key: str) -> ResponseReturnValue:
             flash(_("%(program)s assigned to %(num)d people.", program=program.t("title", current_user.language),
                     num=created), "success")
             return redirect(url_for("learning.program_list"))
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
+    flash_form_errors(form)
     return redirect(url_for("learning.program_list"))

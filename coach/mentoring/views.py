@@ -19,7 +19,7 @@ from coach.models import Competency, Mentorship
 from coach.quizzes.grading import grading_queue
 from coach.skills.services import framework
 from coach.team.services import assignable_people
-from coach.web_utils import client_ip, form_error, require_login
+from coach.web_utils import client_ip, flash_form_errors, form_error, require_login
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
 
@@ -134,6 +134,7 @@ def note_add(mentorship_id: int) -> ResponseReturnValue:
             flash(_("Note saved."), "success")
     else:
         flash(_("The note could not be saved: check the date and the fields."), "error")
+        flash_form_errors(form)
     return redirect(url_for("mentoring.mentorship", mentorship_id=mentorship_id))
 
 
@@ -160,6 +161,7 @@ def observation_add(mentorship_id: int) -> ResponseReturnValue:
             flash(_("Observation recorded."), "success")
     else:
         flash(_("The observation could not be saved: check the fields."), "error")
+        flash_form_errors(form)
     return redirect(url_for("mentoring.mentorship", mentorship_id=mentorship_id))
 
 

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from coach.limits import MEDIUM_TEXT
+
 
 class ConfirmForm(FlaskForm):
     """CSRF for start, save and submit."""
@@ -16,4 +18,4 @@ class GradeForm(FlaskForm):
 
     score = IntegerField(_l("Score (0–100)"), validators=[DataRequired(message=_l("Give a score.")),
                                                           NumberRange(min=0, max=100)])
-    feedback = TextAreaField(_l("Feedback for the learner"), validators=[Length(max=5000)])
+    feedback = TextAreaField(_l("Feedback for the learner"), validators=[Length(max=MEDIUM_TEXT)])

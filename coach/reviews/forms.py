@@ -15,9 +15,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from coach.form_helpers import choices
+from coach.limits import LONG_TEXT, MAX_AMOUNT, MEDIUM_TEXT, SHORT_TEXT
 from coach.models import OUTCOMES
 
 
@@ -40,27 +41,28 @@ class ReviewForm(FlaskForm):
     reasons = SelectMultipleField(_l("Reasons"), choices=[], validators=[Optional()])
     primary_reason = SelectField(_l("Primary reason"), choices=[], validators=[Optional()])
     competitors = StringField(_l("Competitors"), validators=[Optional(), Length(max=300)])
-    decision_criteria = TextAreaField(_l("The customer's decision criteria"), validators=[Optional(), Length(max=5000)])
-    went_well = TextAreaField(_l("What went well"), validators=[Optional(), Length(max=5000)])
-    to_change = TextAreaField(_l("What to change"), validators=[Optional(), Length(max=5000)])
-    lessons = TextAreaField(_l("Lessons (Markdown)"), validators=[Optional(), Length(max=20000)])
+    decision_criteria = TextAreaField(_l("The customer's decision criteria"),
+                                      validators=[Optional(), Length(max=MEDIUM_TEXT)])
+    went_well = TextAreaField(_l("What went well"), validators=[Optional(), Length(max=MEDIUM_TEXT)])
+    to_change = TextAreaField(_l("What to change"), validators=[Optional(), Length(max=MEDIUM_TEXT)])
+    lessons = TextAreaField(_l("Lessons (Markdown)"), validators=[Optional(), Length(max=LONG_TEXT)])
     competencies = SelectMultipleField(_l("Linked competencies"), choices=[], validators=[Optional()])
     modules = SelectMultipleField(_l("Linked modules"), choices=[], validators=[Optional()])
     actions = FieldList(FormField(ActionForm), min_entries=2, max_entries=2)
-    version = HiddenField()
+    version = HiddenField(validators=[Length(max=9), Regexp(r"^[0-9]*$")])
 
 
 class CommentForm(FlaskForm):
     """A comment on a review."""
 
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
+    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=MEDIUM_TEXT)])
 
 
 class AssignTrainingForm(FlaskForm):
     """One click: assign the proposed training to the deal owner or the whole team."""
 
     who = SelectField(_l("Assign to"), choices=choices([("owner", _l("the deal owner")), ("team", _l("the whole team"))]))
-    proposal = HiddenField()
+    proposal = HiddenField(validators=[Length(max=SHORT_TEXT)])
     due_date = DateField(_l("Due"), validators=[Optional()])
 
 
@@ -88,8 +90,8 @@ class MeetingRecordForm(FlaskForm):
     """Attendees, notes, decisions and action items of a meeting."""
 
     attendees = SelectMultipleField(_l("Attendees"), choices=[], validators=[Optional()])
-    notes = TextAreaField(_l("Notes (Markdown)"), validators=[Optional(), Length(max=20000)])
-    decisions = TextAreaField(_l("Decisions (Markdown)"), validators=[Optional(), Length(max=20000)])
+    notes = TextAreaField(_l("Notes (Markdown)"), validators=[Optional(), Length(max=LONG_TEXT)])
+    decisions = TextAreaField(_l("Decisions (Markdown)"), validators=[Optional(), Length(max=LONG_TEXT)])
     actions = FieldList(FormField(ActionForm), min_entries=3, max_entries=3)
 
 
@@ -98,7 +100,7 @@ class DealForm(FlaskForm):
 
     name = StringField(_l("Deal name"), validators=[DataRequired(), Length(max=300)])
     account = StringField(_l("Customer"), validators=[Optional(), Length(max=300)])
-    amount = DecimalField(_l("Amount"), places=2, validators=[Optional(), NumberRange(min=0)])
+    amount = DecimalField(_l("Amount"), places=2, validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT)])
     currency = StringField(_l("Currency"), default="CNY", validators=[DataRequired(), Length(min=3, max=3)])
     outcome = SelectField(_l("Outcome"), choices=choices([(o, o) for o in OUTCOMES]))
     close_date = DateField(_l("Close date"), validators=[Optional()])

@@ -18,7 +18,7 @@ from coach.reviews import loop, meetings
 from coach.reviews.forms import AgendaForm, ConfirmForm, MeetingForm, MeetingRecordForm, PatternAssignForm
 from coach.reviews.views import bp
 from coach.team.services import managed_teams
-from coach.web_utils import client_ip
+from coach.web_utils import client_ip, flash_form_errors
 
 
 def _my_team_ids() -> list[int]:
@@ -79,8 +79,13 @@ def meeting_agenda(meeting_id: int) -> ResponseReturnValue:
     form = AgendaForm()
     form.review.choices = choices((str(r.id), str(r.id)) for r in meetings.candidates(db.session, meeting=meeting))
     if form.validate_on_submit():
-        meetings.add_to_agenda(db.session, meeting=meeting, review=db.session.get(CaseReview, int(form.review.data)))
-        db.session.commit()
+        try:
+            meetings.add_to_agenda(db.session, meeting=meeting,
+                                   review=db.session.get(CaseReview, int(form.review.data)))
+            db.session.commit()
+        except ValidationError as exc:  # put there a moment ago, from another tab
+            db.session.rollback()
+            flash(exc.message, "error")
     else:
         flash(_("Choose one of the team's submitted reviews."), "error")
     return redirect(url_for("reviews.meeting", meeting_id=meeting_id))
@@ -119,6 +124,7 @@ def meeting_record(meeting_id: int) -> ResponseReturnValue:
         flash(_("Meeting saved."), "success")
     else:
         flash(_("The meeting could not be saved: check the fields."), "error")
+        flash_form_errors(form)
     return redirect(url_for("reviews.meeting", meeting_id=meeting_id))
 
 

@@ -15,7 +15,7 @@ from coach.models import Deal, Module, Reason, SalesStage, User
 from coach.reviews import loop, services
 from coach.reviews.forms import AssignTrainingForm, CommentForm, ConfirmForm, ReviewForm
 from coach.skills.services import framework
-from coach.web_utils import client_ip, form_error, require_login
+from coach.web_utils import client_ip, flash_form_errors, form_error, require_login
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -150,7 +150,7 @@ def comment(review_id: int) -> ResponseReturnValue:
         services.add_comment(db.session, author=current_user, review=review, body=form.body.data)
         db.session.commit()
     else:
-        flash(_("Write something first."), "error")
+        flash_form_errors(form)
     return redirect(url_for("reviews.view", review_id=review_id) + "#comments")
 
 

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from coach.limits import SHORT_TEXT
+
 
 class TargetForm(FlaskForm):
     """A new capability target for a person, a team or a career level."""
@@ -16,7 +18,7 @@ class TargetForm(FlaskForm):
     person = SelectField(_l("Person"), choices=[], validators=[Optional()])
     team = SelectField(_l("or a team"), choices=[], validators=[Optional()])
     career_level = SelectField(_l("or everyone at a career level"), choices=[], validators=[Optional()])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=SHORT_TEXT)])
 
 
 class ConfirmForm(FlaskForm):
