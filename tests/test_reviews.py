@@ -105,6 +105,25 @@ def test_meeting_agenda_discussion_and_record(client, auth, world, synced):
     assert client.get(f"/reviews/meetings/{meeting_id}").status_code in (403, 404)
 
 
+def test_a_review_added_to_the_agenda_from_two_tabs_gets_a_message_not_an_error(client, auth, world, synced,
+                                                                                monkeypatch):
+    """The second tab's form still offers the review; the unique key refuses it, and the page says why."""
+    review = review_of(make_deal(world["member_a"]), world["member_a"])
+    meeting = meetings.schedule(db.session, actor=world["manager_a"], team=world["team_a"],
+                                held_on=date(2026, 12, 1), title="December")
+    meetings.add_to_agenda(db.session, meeting=meeting, review=review)
+    db.session.commit()
+    review_id = review.id
+    monkeypatch.setattr(meetings, "candidates",  # what the stale tab's form still offers
+                        lambda session, meeting: [session.get(CaseReview, review_id)])
+    auth.login("manager.a@example.com")
+    meeting_id = meeting.id
+    response = client.post(f"/reviews/meetings/{meeting_id}/agenda", data={"review": str(review_id)})
+    assert response.status_code == 302
+    assert "already on the agenda" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert len(meetings.get_meeting(db.session, meeting_id).agenda) == 1
+
+
 def test_review_proposes_training_and_assigns_it_with_one_click(client, auth, world, synced):
     review = review_of(make_deal(world["member_a"]), world["member_a"], ("price",))
     db.session.commit()

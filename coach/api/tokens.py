@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from coach import audit
+from coach.database import claim
 from coach.errors import Conflict, ValidationError
 from coach.models import SCOPES, ApiToken, User, utcnow
 
@@ -46,9 +47,8 @@ def find_token(session: Session, secret: str) -> ApiToken | None:
 
 def revoke_token(session: Session, *, actor: User, token: ApiToken, ip: str = "") -> None:
     """Stop a token from working."""
-    if token.revoked_at is not None:
+    if not claim(session, token, ApiToken.revoked_at.is_(None), revoked_at=utcnow()):
         raise Conflict(_("This token is already revoked."))
-    token.revoked_at = utcnow()
     audit.record(session, action="token.revoked", actor=actor, obj=token, ip=ip)
 
 

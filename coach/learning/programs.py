@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from coach import audit
+from coach.database import lock_rows
 from coach.errors import NotFound, ValidationError
 from coach.team.services import assignable_people
 from coach.models import (
@@ -82,6 +83,7 @@ def assign_program(session: Session, *, actor: User | None, program: Program, le
     """Assign a program to people from a start date; people who already have it are left alone."""
     if not learners:
         raise ValidationError(_("Choose a person or a team."), field="person")
+    lock_rows(session, User, [u.id for u in learners])  # a simultaneous assignment waits, then sees this one
     existing = set(session.scalars(select(ProgramAssignment.user_id).where(
         ProgramAssignment.program_id == program.id, ProgramAssignment.user_id.in_([u.id for u in learners]))))
     created = 0

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import Session, defer, joinedload, selectinload
 
 from coach.content.search import fts5_query, query_terms, tsquery
+from coach.database import insert_or_find
 from coach.errors import NotFound
 from coach.learning.programs import refresh_completion
 from coach.models import (
@@ -131,11 +132,13 @@ def module_page(session: Session, *, user: User, key: str) -> ModulePage:
 
 
 def _progress_row(session: Session, *, user: User, module: Module) -> ModuleProgress:
-    row = session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == user.id,
-                                                      ModuleProgress.module_id == module.id))
-    if row is None:
-        row = ModuleProgress(user_id=user.id, module_id=module.id)
-        session.add(row)
+    def find() -> ModuleProgress | None:
+        return session.scalar(select(ModuleProgress).where(ModuleProgress.user_id == user.id,
+                                                           ModuleProgress.module_id == module.id))
+
+    row = find()
+    if row is None:  # the first visit; two tabs at once still make one row
+        row, _inserted = insert_or_find(session, ModuleProgress(user_id=user.id, module_id=module.id), find)
     return row
 
 

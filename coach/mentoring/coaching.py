@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from coach import audit
 from coach.content.render import render_user_markdown
+from coach.database import claim
 from coach.errors import Conflict, NotFound, ValidationError
 from coach.learning.programs import AssignmentView, my_programs
 from coach.models import (
@@ -61,9 +62,8 @@ def complete_action(session: Session, *, user: User, item: ActionItem, ip: str =
     """The owner ticks off their own action item."""
     if item.owner_id != user.id:
         raise ValidationError(_("Only the owner of an action item ticks it off."), field="item")
-    if item.done_at is not None:
+    if not claim(session, item, ActionItem.done_at.is_(None), done_at=utcnow()):
         raise Conflict(_("This action item is already done."))
-    item.done_at = utcnow()
     audit.record(session, action="coaching.action_done", actor=user, obj=item, ip=ip)
 
 

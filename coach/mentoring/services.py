@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from coach import audit
 from coach.content.render import render_user_markdown
+from coach.database import claim, lock_rows
 from coach.errors import Conflict, NotFound, ValidationError
 from coach.learning.programs import refresh_completion
 from coach.models import Competency, CompetencyEvidence, Mentorship, SignoffRequest, User, utcnow
@@ -52,6 +53,8 @@ def assign_mentor(session: Session, *, actor: User, mentor: User, mentee: User, 
                               field="mentor")
     if end_date is not None and end_date < start_date:
         raise ValidationError(_("The end date is before the start date."), field="end_date")
+    # Two managers assigning at once: the second waits, then sees the first's mentorship and capacity.
+    lock_rows(session, User, [mentor.id, mentee.id])
     previous = current_mentorship(session, mentee=mentee)
     if previous is not None and previous.mentor_id == mentor.id:
         raise ValidationError(_("%(name)s already mentors this person.", name=mentor.name), field="mentor")
@@ -82,10 +85,8 @@ def assign_mentor(session: Session, *, actor: User, mentor: User, mentee: User, 
 
 def end_mentorship(session: Session, *, actor: User, mentorship: Mentorship, ip: str = "") -> None:
     """End a mentorship; it stays as history."""
-    if not mentorship.active:
+    if not claim(session, mentorship, Mentorship.active.is_(True), active=False, end_date=date.today()):
         raise Conflict(_("This mentorship has already ended."))
-    mentorship.active = False
-    mentorship.end_date = date.today()
     audit.record(session, action="mentorship.ended", actor=actor, obj=mentorship, ip=ip)
 
 
@@ -109,6 +110,7 @@ def request_signoff(session: Session, *, mentee: User, competency: Competency, l
                               field="level")
     if competency.levels and next(lvl for lvl in competency.levels if lvl.level == level).evidence == "quiz":
         raise ValidationError(_("This level is proven by a quiz, not by a sign-off."), field="level")
+    lock_rows(session, User, [mentee.id])  # a double click waits here, then finds the first request
     duplicate = session.scalar(select(SignoffRequest.id).where(
         SignoffRequest.mentee_id == mentee.id, SignoffRequest.competency_id == competency.id,
         SignoffRequest.level == level, SignoffRequest.status == "requested"))

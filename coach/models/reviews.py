@@ -142,6 +142,11 @@ class TrainingAssignment(db.Model):
     """A module or quiz assigned to a person because of a review or a pattern of lost deals."""
 
     __tablename__ = "training_assignments"
+    __table_args__ = (
+        # Once per person and module (or quiz), whichever review or pattern proposed it first; NULLs never clash.
+        Index("uq_training_assignments_user_module", "user_id", "module_id", unique=True),
+        Index("uq_training_assignments_user_quiz", "user_id", "quiz_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from coach import audit
+from coach.database import lock_rows
 from coach.errors import ValidationError
 from coach.models import (
     CaseReview,
@@ -89,6 +90,7 @@ def assign(session: Session, *, actor: User, learners: list[User], modules: list
     """Assign proposed modules and quizzes in one go; what a person already has is left alone."""
     if not learners or not (modules or quizzes):
         raise ValidationError(_("Nothing to assign."), field="learners")
+    lock_rows(session, User, [u.id for u in learners])  # a simultaneous assignment waits, then sees this one
     existing = {(a.user_id, a.module_id, a.quiz_id) for a in session.scalars(select(TrainingAssignment).where(
         TrainingAssignment.user_id.in_([u.id for u in learners])))}
     created = 0

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coach import audit
 from coach.content.render import render_user_markdown
+from coach.database import claim, insert_or_find
 from coach.errors import Conflict, NotFound, ValidationError
 from coach.models import ActionItem, AgendaItem, CaseReview, ReviewMeeting, Team, User, utcnow
 
@@ -52,11 +53,13 @@ def add_to_agenda(session: Session, *, meeting: ReviewMeeting, review: CaseRevie
     """Put a submitted review of the meeting's team on its agenda."""
     if review.team_id != meeting.team_id or review.status != "submitted":
         raise ValidationError(_("Only the team's submitted reviews can go on the agenda."), field="review")
-    if any(item.review_id == review.id for item in meeting.agenda):
+    item, added = insert_or_find(
+        session, AgendaItem(meeting_id=meeting.id, review_id=review.id, position=len(meeting.agenda)),
+        lambda: session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                        AgendaItem.review_id == review.id)))
+    if not added:  # the unique key says it is there, maybe put there a moment ago by another click
         raise ValidationError(_("That review is already on the agenda."), field="review")
-    item = AgendaItem(review_id=review.id, position=len(meeting.agenda))
-    meeting.agenda.append(item)
-    session.flush()
+    session.refresh(meeting, ["agenda"])
     return item
 
 
@@ -65,9 +68,8 @@ def discuss(session: Session, *, actor: User, meeting: ReviewMeeting, item_id: i
     item = next((i for i in meeting.agenda if i.id == item_id), None)
     if item is None:
         raise NotFound(_("No such agenda item."))
-    if item.discussed_at is not None:
-        raise Conflict(_("This review has already been discussed."))
-    item.discussed_at = utcnow()
+    if not claim(session, item, AgendaItem.discussed_at.is_(None), discussed_at=utcnow()):
+        raise Conflict(_("This review has already been discussed."))  # maybe a moment ago, in another tab
     session.execute(update(CaseReview).where(CaseReview.id == item.review_id, CaseReview.status == "submitted")
                     .values(status="discussed", version=CaseReview.version + 1)
                     .execution_options(synchronize_session=False))
