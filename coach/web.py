@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, has_request_context, jsonify, redirect, request, session, url_for
+from flask import Flask, Response, abort, has_request_context, jsonify, redirect, request, session, url_for
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
@@ -91,6 +91,14 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters() -> None:
+    """Answer 400 to a path, form or query holding a NUL: no real text has one, and PostgreSQL cannot store it
+    or even look it up. (JSON bodies are checked field by field by the API, which names the field.)"""
+    if "\x00" in request.path or any("\x00" in value for source in (request.args, request.form)
+                                     for _key, values in source.lists() for value in values):
+        abort(400)
+
+
 def mark_write_intent() -> None:
     """Writes take SQLite's lock at BEGIN; set for every request so nothing leaks between them."""
     write_intent.set(request.method not in SAFE_METHODS)
@@ -114,6 +122,7 @@ def init_app(app: Flask, *, login_manager: LoginManager, babel: Babel) -> None:
 
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(mark_write_intent)
+    app.before_request(refuse_nul_characters)
     app.before_request(login_sessions.enforce)
     app.after_request(security_headers)
     app.context_processor(template_globals)
