@@ -49,6 +49,19 @@ def test_a_broken_file_changes_nothing(synced):
     assert _snapshot() == before
 
 
+def test_a_title_longer_than_its_column_is_a_problem_not_a_crash(synced):
+    """PostgreSQL refuses a 201-character title and SQLite would keep it: both report it and keep the old sync."""
+    before = _snapshot()
+    path = synced / "courses/basics/01-discovery.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Discovery questions", "Q" * 201), encoding="utf-8")
+    problems, result = sync_folder(db.session, synced)
+    db.session.commit()  # what a caller that ignored the problems would do: the savepoint kept nothing
+    assert result is None
+    assert [(p.path, p.message) for p in problems.errors] == [
+        ("courses/basics/01-discovery.md", "'title_en' is 201 characters long; at most 200 fit")]
+    assert _snapshot() == before
+
+
 def test_progress_survives_an_edit_and_is_marked_updated(synced):
     learner = make_user()
     services.mark_done(db.session, user=learner, key="basics-discovery")

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event, inspect, select, text
+from sqlalchemy.orm import Session, UOWTransaction, scoped_session
 
 from coach.content.bundle import ContentBundle, ModuleDef, Text
 from coach.content.loader import load_content
@@ -290,13 +290,45 @@ def _sync_programs(up: _Upserter, bundle: ContentBundle, modules: dict[str, Modu
             up.counts["programs retired"] += 1
 
 
+class ContentTooLong(Exception):
+    """A value from the content folder is longer than its column holds."""
+
+    def __init__(self, obj: Any, attribute: str, limit: int, length: int) -> None:
+        self.path = getattr(obj, "source_path", None) or f"{type(obj).__name__} '{getattr(obj, 'key', '?')}'"
+        super().__init__(f"'{attribute}' is {length} characters long; at most {limit} fit")
+
+
+def _refuse_overlong_values(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+    """Before each flush of a sync: PostgreSQL would refuse an over-long value, SQLite would keep it."""
+    for obj in (*session.new, *session.dirty):
+        for attribute in inspect(obj).mapper.column_attrs:
+            limit = getattr(attribute.columns[0].type, "length", None)
+            value = getattr(obj, attribute.key, None)
+            if limit and isinstance(value, str) and len(value) > limit:
+                raise ContentTooLong(obj, attribute.key, limit, len(value))
+
+
 def sync_folder(session: Session, root: Path, *, actor: User | None = None, check_only: bool = False,
                 progress: Callable[[str], None] | None = None) -> tuple[Problems, SyncResult | None]:
-    """Read and check `root`; unless `check_only` or there are errors, apply it (the caller commits)."""
+    """Read and check `root`; unless `check_only` or there are errors, apply it (the caller commits).
+
+    The changes are made in a savepoint: a value too long for its column is reported as a problem and
+    nothing of the sync stays behind.
+    """
     bundle, problems = load_content(root, progress=progress)
     if problems.errors or check_only:
         return problems, None
-    return problems, sync_content(session, bundle, problems, actor=actor)
+    target = session() if isinstance(session, scoped_session) else session
+    event.listen(target, "before_flush", _refuse_overlong_values)
+    try:
+        with session.begin_nested():
+            result = sync_content(session, bundle, problems, actor=actor)
+    except ContentTooLong as exc:
+        problems.error(exc.path, 1, str(exc))
+        return problems, None
+    finally:
+        event.remove(target, "before_flush", _refuse_overlong_values)
+    return problems, result
 
 
 def count_content_files(root: Path) -> int:
