@@ -19,7 +19,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 def _login_key() -> str:
     """Count failed logins per account, whichever address they come from."""
-    email = (request.form.get("email") or "").strip().lower()
+    email = (request.form.get("email") or "").strip().lower()[:254]  # an address is at most 254 characters
     return f"login:{email}"
 
 
