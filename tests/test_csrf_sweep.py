@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from coach.extensions import db
 from tests.access_matrix import MATRIX, Route
 from tests.content_fixtures import content_dir, synced  # noqa: F401
-from tests.test_access_matrix import PERSONA_EMAILS, _fill, _objects
+from tests.test_access_matrix import PERSONA_EMAILS, _fill, matrix_world  # noqa: F401 — a fixture
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 WRITES = [r for r in MATRIX if r.method != "GET"]
@@ -48,8 +48,8 @@ def _row_counts() -> dict[str, int]:
 
 
 @pytest.mark.parametrize("route", WRITES, ids=lambda r: f"{r.method}-{r.endpoint}")
-def test_state_changes_need_a_csrf_token(client, world, synced, route: Route):
-    world = _objects(world)
+def test_state_changes_need_a_csrf_token(client, matrix_world, route: Route):
+    world = matrix_world
     persona = _persona(route)
     _login(client, persona)
     before = _row_counts()
@@ -60,8 +60,8 @@ def test_state_changes_need_a_csrf_token(client, world, synced, route: Route):
 
 
 @pytest.mark.parametrize("route", READS, ids=lambda r: f"GET-{r.endpoint}")
-def test_no_get_adds_or_removes_a_row(client, world, synced, route: Route):
-    world = _objects(world)
+def test_no_get_adds_or_removes_a_row(client, matrix_world, route: Route):
+    world = matrix_world
     persona = _persona(route)
     _login(client, persona)
     before = _row_counts()
