@@ -3,16 +3,13 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy.exc import DBAPIError, InternalError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from coach import audit
-from coach.database import write_intent
 from coach.errors import DomainError
 from coach.extensions import db, login_manager
 from coach.web import wants_json
-from coach.web_utils import client_ip
+from coach.web_utils import record_denial
 
 
 def _titles() -> dict[int, str]:
@@ -50,22 +47,6 @@ def render_error(status: int, message: str | None = None) -> tuple[Response | st
     if wants_json():
         return jsonify(error=status, title=title, message=text), status
     return render_template("errors/error.html", status=status, title=title, message=text), status
-
-
-def record_denial() -> None:
-    """Put a refused request in the audit trail: who, what, from where (best effort, never fails the page)."""
-    db.session.rollback()
-    user = current_user._get_current_object() if current_user and current_user.is_authenticated else None
-    token = write_intent.set(True)  # SQLite: take the write lock when the transaction begins
-    try:
-        audit.record(db.session, action="access.denied", actor=user, ip=client_ip(),
-                     details=f"{request.method} {request.path}"[:500])
-        db.session.commit()
-    except SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("could not record a refused request")
-    finally:
-        write_intent.reset(token)
 
 
 def too_large_message() -> str | None:

@@ -5,9 +5,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, request
-from flask_login import login_required
+from flask import Blueprint, current_app, flash, request
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import Field, FieldList, FormField
+
+from coach import audit
+from coach.database import write_intent
+from coach.extensions import db
+from coach.models import User
 
 
 def safe_next(target: str | None) -> str | None:
@@ -59,3 +65,22 @@ def require_login(bp: Blueprint) -> None:
     @login_required
     def _signed_in() -> None:
         return None
+
+
+def record_denial(actor: User | None = None) -> None:
+    """Put a refused request in the audit trail: who (the signed-in user, or the API token's), what, from where.
+
+    Best effort: it never fails the page.
+    """
+    db.session.rollback()
+    user = actor or (current_user._get_current_object() if current_user and current_user.is_authenticated else None)
+    token = write_intent.set(True)  # SQLite: take the write lock when the transaction begins
+    try:
+        audit.record(db.session, action="access.denied", actor=user, ip=client_ip(),
+                     details=f"{request.method} {request.path}"[:500])
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("could not record a refused request")
+    finally:
+        write_intent.reset(token)

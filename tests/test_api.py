@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from coach.api.tokens import create_token, revoke_token
 from coach.extensions import db
-from coach.models import ApiToken, Deal
+from coach.models import ApiToken, AuditEvent, Deal
 from coach.reviews.services import ReviewInput, create_review, submit_review
 from tests.content_fixtures import app_config, content_dir, synced  # noqa: F401
 
@@ -40,6 +40,47 @@ def test_upsert_creates_then_updates(client, token):
     assert updated.get_json()["name"] == "Huaxin line 3" and _deals() == 1
     fetched = client.get("/api/v1/deals/hubspot/9812345001", headers={"Authorization": f"Bearer {token}"})
     assert fetched.get_json()["outcome"] == "won"
+
+
+def _denials() -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "access.denied"))
+
+
+def _team_b_deal(world) -> Deal:
+    deal = Deal(source="hubspot", external_id="B-1", name="Jinlong", outcome="open", owner_id=world["member_b"].id)
+    db.session.add(deal)
+    db.session.commit()
+    return deal
+
+
+@pytest.mark.parametrize(("method", "body"), [("GET", None), ("PUT", {"name": "Mine now"}),
+                                              ("PUT", {"owner_email": "member.a@example.com"})])
+def test_a_managers_token_does_not_reach_another_teams_deal(client, world, token, method, body):
+    """The token acts for manager A: team B's deal is neither read nor changed nor taken over, and it is audited."""
+    _team_b_deal(world)
+    response = client.open("/api/v1/deals/hubspot/B-1", method=method, json=body,
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403 and response.get_json()["error"] == "forbidden"
+    db.session.expire_all()
+    deal = db.session.scalars(select(Deal)).one()
+    assert (deal.name, deal.owner_id) == ("Jinlong", world["member_b"].id)
+    assert _denials() == 1
+
+
+def test_a_managers_token_cannot_give_a_deal_to_another_team_or_to_no_one(client, world, token):
+    moved = _put(client, token, {**BODY, "owner_email": "member.b@example.com"})
+    assert moved.status_code == 403 and _deals() == 0
+    unowned = _put(client, token, {key: value for key, value in BODY.items() if key != "owner_email"})
+    assert unowned.status_code == 400 and "owner_email" in unowned.get_json()["fields"] and _deals() == 0
+
+
+def test_an_admins_token_reaches_every_deal(client, world):
+    _row, secret = create_token(db.session, actor=world["admin"], user=world["admin"], name="Company CRM",
+                                scopes=["deals:write", "deals:read"])
+    _team_b_deal(world)
+    assert _put(client, secret, {"stage": "Won"}, path="/api/v1/deals/hubspot/B-1").status_code == 200
+    unowned = {key: value for key, value in BODY.items() if key != "owner_email"}
+    assert _put(client, secret, unowned).status_code == 201 and _deals() == 2
 
 
 @pytest.mark.parametrize(("case", "status", "code"), [

@@ -332,7 +332,7 @@ def test_api_refuses_a_nul_character_in_the_deal_id(client, token):
 
 def test_api_takes_fields_at_their_column_length(client, token):
     body = {"name": "名" * 300, "account": "a" * 300, "stage": "s" * 120, "competitor": "c" * 200,
-            "amount": str(MAX_AMOUNT)}
+            "amount": str(MAX_AMOUNT), "owner_email": "member.a@example.com"}
     response = put_deal(client, token, body)
     assert response.status_code == 201, response.get_data(as_text=True)
     assert db.session.scalar(select(Deal.amount)) == Decimal(MAX_AMOUNT)

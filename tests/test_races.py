@@ -338,7 +338,8 @@ def crm(world) -> list[dict[str, str]]:
 
 
 def test_a_crm_pushing_from_several_connections_at_once_makes_one_row_per_deal(server, crm):
-    body = {"name": "Huaxin line 3", "account": "Huaxin Precision", "amount": "246700", "outcome": "open"}
+    body = {"name": "Huaxin line 3", "account": "Huaxin Precision", "amount": "246700", "outcome": "open",
+            "owner_email": "member.a@example.com"}
 
     def create(i: int) -> list[requests.Response]:
         # Five new deals in turn, all eight connections in step: five chances for the creates to collide.
@@ -369,7 +370,8 @@ def test_one_new_deal_upserted_eight_times_at_once_is_one_row(app, world, synced
 
     def upsert(i: int) -> bool:
         _deal, created, errors = upsert_from_api(db.session, source="hubspot", external_id="981234",
-                                                 payload={"name": f"Huaxin v{i}", "stage": f"stage {i}"},
+                                                 payload={"name": f"Huaxin v{i}", "stage": f"stage {i}",
+                                                          "owner_email": "member.a@example.com"},
                                                  actor=db.session.get(User, actor_id))
         assert errors == {}
         return created

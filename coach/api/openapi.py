@@ -16,7 +16,8 @@ def _json(ref: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
-AUTH_ERRORS = {"401": _error("No token, or an unknown or revoked one"), "403": _error("The token lacks the scope")}
+AUTH_ERRORS = {"401": _error("No token, or an unknown or revoked one"),
+               "403": _error("The token lacks the scope, or its user may not reach this object (another team's)")}
 
 
 def openapi_document() -> dict[str, Any]:

@@ -13,12 +13,14 @@ from sqlalchemy import select
 from coach import policy
 from coach.api.openapi import openapi_document
 from coach.api.tokens import find_token
-from coach.deals.services import deal_json, upsert_from_api
+from coach.deals.services import api_deal, deal_json, upsert_from_api
+from coach.errors import NotFound, PermissionDenied
 from coach.extensions import csrf, db
 from coach.learning.programs import my_programs
-from coach.models import CaseReview, Competency, Deal, User, utcnow
+from coach.models import CaseReview, Competency, User, utcnow
 from coach.reviews.services import list_reviews
 from coach.skills.services import readiness_for_next_level, standings
+from coach.web_utils import record_denial
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -27,6 +29,12 @@ csrf.exempt(bp)
 def error(status: int, code: str, message: str, **extra: Any) -> ResponseReturnValue:
     """A JSON error body."""
     return jsonify(error=code, message=message, **extra), status
+
+
+def forbidden(message: str) -> ResponseReturnValue:
+    """403, written to the audit trail like every refusal of a page."""
+    record_denial(actor=g.api_user)
+    return error(403, "forbidden", message)
 
 
 def scoped(scope: str) -> Callable[[Callable[..., ResponseReturnValue]], Callable[..., ResponseReturnValue]]:
@@ -41,9 +49,9 @@ def scoped(scope: str) -> Callable[[Callable[..., ResponseReturnValue]], Callabl
             token = find_token(db.session, header[7:].strip())
             if token is None:
                 return error(401, "unauthorized", "the token is unknown or revoked")
-            if scope not in token.scopes:
-                return error(403, "forbidden", f"the token lacks the scope {scope}")
             g.api_user = token.user
+            if scope not in token.scopes:
+                return forbidden(f"the token lacks the scope {scope}")
             token.last_used_at = utcnow()
             return view(*args, **kwargs)
 
@@ -65,8 +73,11 @@ def deal_put(source: str, external_id: str) -> ResponseReturnValue:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return error(400, "bad_request", "the body must be a JSON object")
-    deal, created, errors = upsert_from_api(db.session, source=source, external_id=external_id, payload=payload,
-                                            actor=g.api_user)
+    try:
+        deal, created, errors = upsert_from_api(db.session, source=source, external_id=external_id,
+                                                payload=payload, actor=g.api_user)
+    except PermissionDenied as exc:
+        return forbidden(exc.message)
     if errors:
         db.session.rollback()
         return error(400, "invalid", "the deal was not saved", fields=errors)
@@ -78,9 +89,12 @@ def deal_put(source: str, external_id: str) -> ResponseReturnValue:
 @scoped("deals:read")
 def deal_get(source: str, external_id: str) -> ResponseReturnValue:
     """One deal."""
-    deal = db.session.scalar(select(Deal).where(Deal.source == source, Deal.external_id == external_id))
-    if deal is None:
+    try:
+        deal = api_deal(db.session, user=g.api_user, source=source, external_id=external_id)
+    except NotFound:
         return error(404, "not_found", "no such deal")
+    except PermissionDenied:
+        return forbidden("the deal belongs to a team the token's user does not see")
     return jsonify(deal_json(deal))
 
 
@@ -117,7 +131,7 @@ def progress(user_id: int) -> ResponseReturnValue:
     if person is None:
         return error(404, "not_found", "no such user")
     if not policy.can(g.api_user, "person.view", person):
-        return error(403, "forbidden", "the token's user may not see this person")
+        return forbidden("the token's user may not see this person")
     levels = standings(db.session, user_ids=[person.id])[person.id]
     keys = dict(db.session.execute(select(Competency.id, Competency.key)).all())
     return jsonify(

@@ -70,9 +70,28 @@ TEXT_LIMITS = {key: column_length(getattr(Deal, key)) or 0 for key in ("name", "
 TEXT_LIMITS["owner_email"] = column_length(User.email) or 0
 
 
+def may_push(user: User, owner: User | None) -> bool:
+    """A token acts for its user: an admin's reaches every deal; anyone else's the deals of people they manage,
+    and their own."""
+    if user.role == "admin":
+        return True
+    return owner is not None and (owner.id == user.id or manages_team(user, owner.team))
+
+
+def api_deal(session: Session, *, user: User, source: str, external_id: str) -> Deal:
+    """The deal with this source and id, when the token's user may see it (as on the deal's page)."""
+    deal = session.scalar(select(Deal.id).where(Deal.source == source, Deal.external_id == external_id))
+    if deal is None:
+        raise NotFound("no such deal")
+    return get_deal(session, user=user, deal_id=deal)[0]
+
+
 def upsert_from_api(session: Session, *, source: str, external_id: str, payload: dict[str, Any],
                     actor: User) -> tuple[Deal, bool, dict[str, str]]:
-    """Create or update a deal from a JSON body; returns (deal, created, field errors). Nothing is written on errors."""
+    """Create or update a deal from a JSON body; returns (deal, created, field errors). Nothing is written on errors.
+
+    Raises PermissionDenied when the deal, or its new owner, is outside what the token's user manages.
+    """
     errors: dict[str, str] = {}
     unknown = sorted(set(payload) - set(API_FIELDS))
     if unknown:
@@ -118,13 +137,20 @@ def upsert_from_api(session: Session, *, source: str, external_id: str, payload:
         else:
             values["owner_id"] = owner.id
     def find() -> Deal | None:
-        return session.scalar(select(Deal).where(Deal.source == source, Deal.external_id == external_id))
+        return session.scalar(select(Deal).where(Deal.source == source, Deal.external_id == external_id)
+                              .options(joinedload(Deal.owner).joinedload(User.team)))
 
     deal = find()
     if deal is None and not values.get("name"):
         errors.setdefault("name", "required when the deal is new")
+    if deal is None and "owner_id" not in values and actor.role != "admin":
+        errors.setdefault("owner_email", "required when the deal is new: someone in a team the token's user manages")
     if errors:
         return deal or Deal(), False, errors
+    if deal is not None and not may_push(actor, deal.owner):
+        raise PermissionDenied("the deal belongs to a team the token's user does not manage")
+    if "owner_id" in values and not may_push(actor, owner):
+        raise PermissionDenied("the owner is not in a team the token's user manages")
     created = deal is None
     if deal is None:
         # When another request created it a moment ago, the unique key keeps it to one and this one updates it.
