@@ -23,19 +23,21 @@ from coach.config import DEFAULT_UPLOAD_MB, upload_limit
 from coach.content.sync import sync_folder
 from coach.deals.importer import import_deals
 from coach.extensions import db
-from coach.limits import LONG_TEXT, MAX_AMOUNT, MEDIUM_TEXT, column_length
+from coach.limits import LONG_TEXT, MAX_AMOUNT, MEDIUM_TEXT, SHORT_TEXT, column_length
 from coach.mentoring import services as mentoring
 from coach.models import (
     ActionItem,
     ApiToken,
     CaseReview,
     CoachingNote,
+    Competency,
     ContentSync,
     Deal,
     Module,
     ModuleProgress,
     ReviewComment,
     ReviewMeeting,
+    SignoffRequest,
     Team,
     User,
 )
@@ -44,7 +46,7 @@ from coach.reviews import analysis
 from coach.reviews.services import ReviewInput, create_review
 from coach.team import exports
 from tests.conftest import config_for
-from tests.content_fixtures import FIXTURE_CONTENT, app_config, content_dir  # noqa: F401
+from tests.content_fixtures import FIXTURE_CONTENT, app_config, content_dir, synced  # noqa: F401
 
 MB = 1024 * 1024
 SAMPLES = Path(__file__).resolve().parent.parent / "docs" / "crm-samples"
@@ -473,3 +475,26 @@ def test_every_download_is_a_nosniff_attachment(client, auth, app, world):
         assert re.fullmatch(r"attachment; filename=[a-z0-9-]+\.csv", disposition), (url, disposition)
         assert response.headers["X-Content-Type-Options"] == "nosniff", url
         assert response.mimetype == "text/csv", url
+
+
+def test_signoff_notes_and_revoke_reason_over_their_caps_are_named(client, auth, world, mentorship, synced):
+    """These forms redirect: the flash names the field that was too long, and nothing changes."""
+    pricing = db.session.scalar(select(Competency).where(Competency.key == "pricing"))
+    pending = mentoring.request_signoff(db.session, mentee=world["member_a"], competency=pricing, level=3,
+                                        evidence="x", links={})
+    approved = mentoring.request_signoff(db.session, mentee=world["member_a"], competency=pricing, level=4,
+                                         evidence="y", links={})
+    mentoring.decide(db.session, mentor=world["mentor_a"], request=approved, approve=True, scores=[3], notes="ok")
+    db.session.commit()
+    pending_id, approved_id = pending.id, approved.id
+    auth.login("mentor.a@example.com")
+    client.post(f"/mentoring/requests/{pending_id}/decide",
+                data={"decision": "approve", "scores-0": "3", "notes": "n" * (MEDIUM_TEXT + 1)})
+    assert f"Notes for the mentee: Field cannot be longer than {MEDIUM_TEXT} characters." in flashes(client)
+    auth.logout()
+    auth.login("manager.a@example.com")
+    client.post(f"/mentoring/requests/{approved_id}/revoke", data={"reason": "r" * (SHORT_TEXT + 1)})
+    assert f"Reason: Field cannot be longer than {SHORT_TEXT} characters." in flashes(client)
+    db.session.expire_all()
+    statuses = (db.session.get(SignoffRequest, pending_id).status, db.session.get(SignoffRequest, approved_id).status)
+    assert statuses == ("requested", "approved")

@@ -6,19 +6,19 @@ import threading
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from coach.content.sync import sync_folder
 from coach.database import writing
 from coach.extensions import db
 from coach.models import CompetencyEvidence, Quiz, QuizAttempt, User
 from coach.quizzes import grading, services
 from tests.content_fixtures import app_config, content_dir, synced  # noqa: F401
 from tests.factories import make_user
+from tests.races import crashes, race_services, winners
 
 ESSAY = "\n\n::essay::Explain why value comes before price.{}\n"
 
 
 def _with_essay(synced) -> None:
-    from coach.content.sync import sync_folder  # noqa: PLC0415
-
     gift = synced / "quizzes/basics-quiz.gift"
     gift.write_text(gift.read_text(encoding="utf-8") + ESSAY, encoding="utf-8")
     assert sync_folder(db.session, synced)[0].errors == []
@@ -119,3 +119,24 @@ def test_fifty_simultaneous_submits_give_one_graded_attempt(app, world, synced, 
     graded = db.session.get(QuizAttempt, attempt_id)
     assert graded.state == "graded"
     assert len(graded.answers) == 2
+
+
+def test_the_last_two_essays_graded_at_once_finish_the_attempt(app, world, synced):
+    """A mentor and the manager each grade one of the two essays at the same moment: the attempt is scored."""
+    gift = synced / "quizzes/basics-quiz.gift"
+    gift.write_text(gift.read_text(encoding="utf-8") + ESSAY + "\n::essay2::What is anchoring?{}\n",
+                    encoding="utf-8")
+    assert sync_folder(db.session, synced)[0].errors == []
+    db.session.commit()
+    attempt = _take(world["member_a"], right=True, essay="Because the customer pays for value.")
+    essays = sorted(a.id for a in attempt.answers if a.fraction is None)
+    assert len(essays) == 2 and attempt.state == "pending_review"
+    attempt_id, graders = attempt.id, [world["mentor_a"].id, world["manager_a"].id]
+    outcomes = race_services(app, 2, lambda i: grading.grade_answer(
+        db.session, grader=db.session.get(User, graders[i]), answer=grading.get_answer(db.session, essays[i]),
+        percent=100, feedback="Clear"))
+    assert crashes(outcomes) == [] and len(winners(outcomes)) == 2
+    db.session.expire_all()
+    finished = db.session.get(QuizAttempt, attempt_id)
+    assert (finished.state, finished.passed) == ("graded", True)
+    assert db.session.scalar(select(func.count(CompetencyEvidence.id))) == 1

@@ -102,6 +102,9 @@ def get_mentorship(session: Session, mentorship_id: int) -> Mentorship:
 def request_signoff(session: Session, *, mentee: User, competency: Competency, level: int, evidence: str,
                     links: dict[str, list[int]], ip: str = "") -> SignoffRequest:
     """Ask the current mentor to sign off a competency level, with evidence."""
+    # A double click waits here, then finds the first request; a new mentor assigned at this moment (which
+    # locks the mentee too) is either seen here or, assigned after, takes this request over.
+    lock_rows(session, User, [mentee.id])
     mentorship = current_mentorship(session, mentee=mentee)
     if mentorship is None:
         raise ValidationError(_("You have no mentor yet; ask your manager to assign one."), field="competency")
@@ -110,7 +113,6 @@ def request_signoff(session: Session, *, mentee: User, competency: Competency, l
                               field="level")
     if competency.levels and next(lvl for lvl in competency.levels if lvl.level == level).evidence == "quiz":
         raise ValidationError(_("This level is proven by a quiz, not by a sign-off."), field="level")
-    lock_rows(session, User, [mentee.id])  # a double click waits here, then finds the first request
     duplicate = session.scalar(select(SignoffRequest.id).where(
         SignoffRequest.mentee_id == mentee.id, SignoffRequest.competency_id == competency.id,
         SignoffRequest.level == level, SignoffRequest.status == "requested"))

@@ -16,7 +16,7 @@ from coach.mentoring import services
 from coach.mentoring.forms import ConfirmForm, DecisionForm, RevokeForm, SignoffRequestForm
 from coach.mentoring.views import _competency_choices, bp
 from coach.models import Competency, Module, ModuleProgress, QuizAttempt
-from coach.web_utils import client_ip, form_error
+from coach.web_utils import client_ip, flash_form_errors, form_error
 
 
 @bp.get("/requests")
@@ -100,7 +100,7 @@ def request_decide(request_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Decision saved."), "success")
     else:
-        flash(_("Score every behaviour from 1 to 4."), "error")
+        flash_form_errors(form)  # a score out of range, or notes too long
     return redirect(url_for("mentoring.request_view", request_id=request_id))
 
 
@@ -132,5 +132,5 @@ def request_revoke(request_id: int) -> ResponseReturnValue:
         except (ValidationError, Conflict) as exc:
             flash(exc.message, "error")
     else:
-        flash(_("Give the reason for revoking."), "error")
+        flash_form_errors(form)  # no reason, or one too long
     return redirect(url_for("mentoring.request_view", request_id=request_id))

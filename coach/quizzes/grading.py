@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from coach import audit
 from coach.errors import Conflict, NotFound, ValidationError
 from coach.models import Quiz, QuizAnswer, QuizAttempt, User, utcnow
-from coach.quizzes.services import finish_if_graded
+from coach.quizzes.services import finish_if_graded, lock
 from coach.team.services import assignable_people
 
 
@@ -51,6 +51,9 @@ def grade_answer(session: Session, *, grader: User, answer: QuizAnswer, percent:
         raise ValidationError(_("Give a score from 0 to 100."), field="score")
     if answer.attempt.user_id not in graders_scope(session, grader=grader):
         raise ValidationError(_("You do not grade this person's answers."), field="score")
+    # Two graders finishing an attempt's last two essays at once: the second waits here, then sees the first's
+    # grade, so exactly one of them finds nothing left ungraded and scores the attempt.
+    lock(session, answer.attempt)
     claimed = session.execute(
         QuizAnswer.__table__.update().where(QuizAnswer.id == answer.id, QuizAnswer.fraction.is_(None))
         .values(fraction=round(percent / 100, 7), feedback=feedback.strip()[:5000], graded_by_id=grader.id,

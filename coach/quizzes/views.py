@@ -15,7 +15,7 @@ from coach.quizzes import grading, services
 from coach.quizzes.bank import correct_answer_text
 from coach.quizzes.forms import ConfirmForm, GradeForm
 from coach.quizzes.types import REGISTRY, ForgedAnswer
-from coach.web_utils import require_login
+from coach.web_utils import flash_form_errors, require_login
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
@@ -151,8 +151,7 @@ def grade(answer_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Grade saved."), "success")
     else:
-        for error in form.score.errors:
-            flash(error, "error")
+        flash_form_errors(form)  # the score, or feedback too long to keep
     return redirect(url_for("quizzes.grading_queue"))
 
 
