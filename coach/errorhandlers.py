@@ -40,12 +40,18 @@ def _messages() -> dict[int, str]:
     }
 
 
+# JSON errors carry a code a program can test, as the API's own errors do (its OpenAPI Error schema).
+ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests",
+               500: "server_error", 503: "unavailable"}
+
+
 def render_error(status: int, message: str | None = None) -> tuple[Response | str, int]:
     """Render an error as JSON or as the error page, with a message fit to show."""
     title = _titles().get(status, _("Error"))
     text = message or _messages().get(status, title)
     if wants_json():
-        return jsonify(error=status, title=title, message=text), status
+        return jsonify(error=ERROR_CODES.get(status, "error"), status=status, title=title, message=text), status
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
@@ -60,7 +66,8 @@ def too_large_message() -> str | None:
 
 
 def handle_http(exc: HTTPException) -> tuple[Response | str, int]:
-    """Render werkzeug's HTTP errors with our page."""
+    """Render werkzeug's HTTP errors with our page; nothing the request began is kept."""
+    db.session.rollback()
     status = exc.code or 500
     if status == 403:
         record_denial()

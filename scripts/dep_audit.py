@@ -373,7 +373,7 @@ def choose_source(args: argparse.Namespace, pins: Sequence[Pin], fetch: Fetch, t
     data_as_of = dt.date.fromisoformat(header.get("data_as_of", header["snapshot_date"]))
     print(f"!! using the advisory SNAPSHOT taken {header['snapshot_date']} (newest record {data_as_of}); "
           "it may be stale: advisories published since then are not known here")
-    age = (today - data_as_of).days
+    age = (today - dt.date.fromisoformat(header["snapshot_date"])).days  # since the source was last read
     if age > args.max_age_days:
         print(f"!! the snapshot data is {age} days old (over {args.max_age_days}): refresh it with --write-snapshot")
     return source

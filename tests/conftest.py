@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from coach import create_app
 from coach.config import TestConfig
+from coach.database import write_intent
 from coach.extensions import db, limiter
 from tests.databases import copy_sqlite, postgres_admin_url, postgres_database
 from tests.factories import PASSWORD, make_team, make_user
@@ -100,6 +101,9 @@ def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
     app.test_cli_runner_class = IsolatedCliRunner
     if BACKEND == "postgresql":
         _truncate_all(app)
+    # A request served in the test's own context (a plain test client) leaves its write intent behind; the
+    # next test's reads would then take SQLite's write lock and block the servers some tests start.
+    write_intent.set(False)
     with app.app_context():
         limiter.reset()
         yield app

@@ -26,7 +26,7 @@ dep_audit = importlib.util.module_from_spec(_spec)
 sys.modules["dep_audit"] = dep_audit
 _spec.loader.exec_module(dep_audit)
 
-DATA_AS_OF = dt.date.fromisoformat(json.loads(dep_audit.SNAPSHOT.read_text())["data_as_of"])
+SNAPSHOT_TAKEN = dt.date.fromisoformat(json.loads(dep_audit.SNAPSHOT.read_text())["snapshot_date"])
 
 
 def no_network(url: str, payload: Any, timeout: float) -> Any:
@@ -35,7 +35,7 @@ def no_network(url: str, payload: Any, timeout: float) -> Any:
 
 
 def run_audit(tmp_path: Path, capsys: pytest.CaptureFixture[str], requirements: str, *args: str,
-              fetch: Any = no_network, offline: bool = True, today: dt.date = DATA_AS_OF) -> tuple[int, str]:
+              fetch: Any = no_network, offline: bool = True, today: dt.date = SNAPSHOT_TAKEN) -> tuple[int, str]:
     """Write `requirements` to a file, audit it in-process; (exit status, printed report)."""
     path = tmp_path / "requirements.txt"
     path.write_text(requirements, encoding="utf-8")
@@ -243,11 +243,11 @@ def test_unusable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_snapshot_age_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The snapshot always announces itself; past --max-age-days it also says how old it is."""
-    _, fresh = run_audit(tmp_path, capsys, "flask==3.1.3\n", today=DATA_AS_OF + dt.timedelta(days=10))
+    """The snapshot always announces itself; --max-age-days after it was taken it also says how old it is."""
+    _, fresh = run_audit(tmp_path, capsys, "flask==3.1.3\n", today=SNAPSHOT_TAKEN + dt.timedelta(days=10))
     assert "SNAPSHOT taken" in fresh and "may be stale" in fresh and "days old" not in fresh
     _, old = run_audit(tmp_path, capsys, "flask==3.1.3\n", "--max-age-days", "30",
-                       today=DATA_AS_OF + dt.timedelta(days=45))
+                       today=SNAPSHOT_TAKEN + dt.timedelta(days=45))
     assert "the snapshot data is 45 days old (over 30)" in old
 
 

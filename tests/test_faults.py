@@ -91,7 +91,7 @@ def _assert_unavailable_then_back(client, secret: str, cut, restore) -> None:
     assert page.status_code == 503
     assert "temporarily unavailable" in page.get_data(as_text=True) and "Traceback" not in page.get_data(as_text=True)
     api = client.get("/api/v1/reviews", headers={"Authorization": f"Bearer {secret}"})
-    assert api.status_code == 503 and api.json["error"] == 503
+    assert api.status_code == 503 and api.json["error"] == "unavailable"
     restore()
     assert client.get("/").status_code == 200  # recovered by itself
     assert client.get("/api/v1/reviews", headers={"Authorization": f"Bearer {secret}"}).status_code == 200

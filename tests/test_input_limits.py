@@ -158,7 +158,7 @@ def test_an_api_call_over_the_limit_is_413_json_and_writes_nothing(client, token
     raw = b'{"name": "' + b"x" * (10 * MB) + b'"}'
     response = put_deal(client, token, raw=raw)
     assert response.status_code == 413 and response.is_json
-    assert response.get_json()["error"] == 413 and "at most 10 MB" in response.get_json()["message"]
+    assert response.get_json()["error"] == "too_large" and "at most 10 MB" in response.get_json()["message"]
     assert count(Deal) == 0
     assert db.session.scalars(select(ApiToken)).one().last_used_at is None
 
@@ -441,6 +441,9 @@ def test_content_file_route_serves_checked_images_only(client, auth, world, cont
     for path in ("images/renamed.png", "images/page.html", "course.yml", "01-discovery.md", "../../careers.yml",
                  "images/missing.png"):
         assert client.get(f"/learn/files/courses/basics/{path}").status_code == 404, path
+    # A real image outside courses/ is not served by climbing out of it.
+    (content_dir / "quizzes" / "outside.png").write_bytes((images / "dot.png").read_bytes())
+    assert client.get("/learn/files/courses/../quizzes/outside.png").status_code == 404
 
 
 # --- 4. Downloads ------------------------------------------------------------------------------------------

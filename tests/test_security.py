@@ -85,7 +85,7 @@ def test_error_pages_html_and_json(client, auth, world):
     assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
     json_response = client.get("/no/such/page", headers={"Accept": "application/json"})
     assert json_response.status_code == 404
-    assert json_response.get_json()["error"] == 404
+    assert json_response.get_json()["error"] == "not_found"
     assert client.get("/", headers={"Accept": "application/json"}).status_code == 401
 
 

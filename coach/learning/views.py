@@ -105,7 +105,8 @@ def content_file(path: str) -> ResponseReturnValue:
     """Images used by modules, cached by browsers for a week; nothing else, and no image its bytes belie."""
     policy.require(current_user, "learning.view")
     mimetype = IMAGE_TYPES.get(PurePosixPath(path).suffix.lower())
-    file = safe_join(current_app.config["CONTENT_DIR"], path) if path.startswith("courses/") else None
+    courses = Path(current_app.config["CONTENT_DIR"]).resolve() / "courses"
+    file = safe_join(str(courses), path.removeprefix("courses/")) if path.startswith("courses/") else None
     if mimetype is None or file is None or not Path(file).is_file() or image_problem(Path(file)):
         abort(404)
     # The type comes from the extension the bytes were checked against; nosniff (on every response) holds it.
