@@ -64,6 +64,13 @@ def _in_mentorship_or_manager(user: User, mentorship: Any) -> bool:
         user.role == "manager" and manages_team(user, mentorship.mentee.team))
 
 
+def _action_party(user: User, item: Any) -> bool:
+    """A 1:1's action item: the people of that mentorship; a review's or meeting's: its owner."""
+    if item.mentorship is not None:
+        return _in_mentorship_or_manager(user, item.mentorship)
+    return item.owner_id == user.id
+
+
 def _mentor_of(user: User, mentorship: Any) -> bool:
     return mentorship.active and mentorship.mentor_id == user.id
 
@@ -126,6 +133,7 @@ POLICY: dict[str, Rule] = {
     "mentorship.assign": _manages_person,
     "mentorship.view": _in_mentorship_or_manager,
     "mentorship.write": _mentor_of,
+    "action.complete": _action_party,
     "signoff.request": _anyone,
     "signoff.view": _signoff_party,
     "signoff.decide": _signoff_mentor,

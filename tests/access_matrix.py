@@ -210,6 +210,9 @@ CROSS_TEAM: tuple[CrossTeam, ...] = (
               own={"mentee": "{mentor_a2}", "mentor": "{mentor_a}", "start_date": "2026-12-01"}),
     CrossTeam("manager_same", "POST", "/skills/targets/team", "form", {**_NEW_TARGET, "person": "{member_b}"}),
     CrossTeam("manager_same", "POST", "/skills/targets/team", "form", {**_NEW_TARGET, "team": "{team_b}"}),
+    # A career-level target would reach team B's people too: only an admin sets one.
+    CrossTeam("manager_same", "POST", "/skills/targets/team", "form", {**_NEW_TARGET, "career_level": "rep"},
+              own=None),
     CrossTeam("manager_same", "POST", "/reviews/meetings", "form",
               {"team": "{team_b}", "held_on": "2026-12-10", "title": "Sneaky"}),
     CrossTeam("manager_same", "POST", "/reviews/meetings/{meeting}/agenda", "form", {"review": "{spare_review_b}"}),

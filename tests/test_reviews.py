@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from coach.errors import ValidationError
 from coach.extensions import db
-from coach.models import CaseReview, Deal, TrainingAssignment
+from coach.models import ActionItem, CaseReview, Deal, TrainingAssignment
 from coach.reviews import analysis, loop, meetings, services
 from tests.content_fixtures import app_config, content_dir, synced  # noqa: F401
 
@@ -197,3 +197,23 @@ def test_deal_pages_and_admin_upload(client, auth, world, synced):
                                                     "file": (handle, "generic.csv")}, content_type="multipart/form-data")
     assert "row 2, column owner_email: no Coach user has the e-mail" in report.get_data(as_text=True)
     assert db.session.scalar(select(Deal).where(Deal.source == "generic")) is None
+
+
+def test_a_reviews_action_item_is_ticked_off_by_its_owner_only(client, auth, world, synced):
+    """Review and meeting action items have no mentorship: their owner ticks them off; no one else, and no 500."""
+    deal = make_deal(world["member_a"])
+    review = services.create_review(db.session, author=world["member_a"], deal=deal, data=services.ReviewInput(
+        stage=None, reasons=["price"], primary_reason="price",
+        actions=[("Send the revised quote", world["member_a"].id, None)]))
+    services.submit_review(db.session, actor=world["member_a"], review=review)
+    db.session.commit()
+    review_id = review.id
+    item_id = db.session.scalar(select(ActionItem.id).where(ActionItem.review_id == review_id))
+    auth.login("mentor.a@example.com")
+    assert client.post(f"/mentoring/actions/{item_id}/done").status_code == 403
+    auth.logout()
+    auth.login("member.a@example.com")
+    response = client.post(f"/mentoring/actions/{item_id}/done")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/reviews/{review_id}")
+    db.session.expire_all()
+    assert db.session.get(ActionItem, item_id).done_at is not None

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
+from coach.errors import ValidationError
 from coach.extensions import db
 from coach.models import CapabilityTarget, Competency, CompetencyEvidence, utcnow
 from coach.skills import targets
@@ -35,6 +37,13 @@ def test_status_moves_with_evidence_and_expiry(world, synced):
     assert status.status(today) == "on_track" and status.current == 0
     assert [q.key for q in targets.refreshers_due(db.session, user=world["member_a"])] == ["basics-quiz"]
     assert target.id
+
+
+def test_only_an_admin_sets_a_career_level_target(world, synced):
+    """It applies to everyone at that level in every team, so a manager may not."""
+    with pytest.raises(ValidationError, match="Only an administrator"):
+        targets.create_target(db.session, actor=world["manager_a"], competency_id=_discovery().id, level=1,
+                              due_date=date(2027, 3, 31), career_level_key="rep")
 
 
 def test_team_and_career_level_targets_apply_to_members(world, synced):

@@ -169,12 +169,17 @@ def observation_add(mentorship_id: int) -> ResponseReturnValue:
 def action_done(item_id: int) -> ResponseReturnValue:
     """Tick off my own action item."""
     item = coaching.get_action_item(db.session, item_id)
-    policy.require(current_user, "mentorship.view", item.mentorship)
+    policy.require(current_user, "action.complete", item)
     if ConfirmForm().validate_on_submit():
         try:
             coaching.complete_action(db.session, user=current_user, item=item, ip=client_ip())
             db.session.commit()
         except (ValidationError, Conflict) as exc:
             flash(exc.message, "error")
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(request.host_url)
-                    else url_for("mentoring.mentorship", mentorship_id=item.mentorship_id))
+    if request.referrer and request.referrer.startswith(request.host_url):
+        return redirect(request.referrer)
+    if item.mentorship_id:
+        return redirect(url_for("mentoring.mentorship", mentorship_id=item.mentorship_id))
+    if item.review_id:
+        return redirect(url_for("reviews.view", review_id=item.review_id))
+    return redirect(url_for("reviews.meeting", meeting_id=item.meeting_id) if item.meeting_id else url_for("main.home"))

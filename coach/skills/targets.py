@@ -41,6 +41,9 @@ def create_target(session: Session, *, actor: User, competency_id: int, level: i
     """Set a target for exactly one of: a person, a team, a career level."""
     if sum(x is not None for x in (user, team, career_level_key)) != 1:
         raise ValidationError(_("Choose a person, a team or a career level."), field="person")
+    if career_level_key is not None and actor.role != "admin":  # it would apply to every team's people
+        raise ValidationError(_("Only an administrator sets a target for a career level across the company; "
+                                "choose a person or one of your teams."), field="career_level")
     competency = session.get(Competency, competency_id)
     if competency is None or competency.retired:
         raise ValidationError(_("Unknown competency."), field="competency")

@@ -70,8 +70,10 @@ def _target_form() -> TargetForm:
         db.session, manager=current_user)]])
     form.team.choices = choices([("", "—"), *[(str(t.id), t.name) for t in managed_teams(db.session,
                                                                                        manager=current_user)]])
-    form.career_level.choices = choices([("", "—"), *[(level.key, level.t("name", lang)) for track in
-                                                      services.career_ladder(db.session) for level in track.levels]])
+    # A career-level target reaches every team: administrators only (the service refuses it to others too).
+    levels = services.career_ladder(db.session) if current_user.role == "admin" else []
+    form.career_level.choices = choices([("", "—"), *[(level.key, level.t("name", lang)) for track in levels
+                                                      for level in track.levels]])
     return form
 
 
