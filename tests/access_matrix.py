@@ -57,7 +57,7 @@ MATRIX: tuple[Route, ...] = (
     Route("admin.user_new", "POST", "/admin/users/new", ADMIN, {"email": "bad"}),
     Route("admin.user_edit", "GET", "/admin/users/{member_a}", ADMIN),
     Route("admin.user_edit", "POST", "/admin/users/{member_a}", ADMIN, {"name": ""}),
-    Route("admin.user_active", "POST", "/admin/users/{member_b}/active", ADMIN),
+    Route("admin.user_active", "POST", "/admin/users/{member_b}/active?to=off", ADMIN),
     Route("admin.teams", "GET", "/admin/teams", ADMIN),
     Route("admin.team_edit", "GET", "/admin/teams/{team_a}", ADMIN),
     Route("admin.team_edit", "POST", "/admin/teams/{team_a}", ADMIN, {"name": ""}),

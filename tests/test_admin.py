@@ -78,7 +78,7 @@ def test_admin_cannot_demote_or_deactivate_self(client, auth, world):
     page = client.post(f"/admin/users/{admin.id}", data={"name": admin.name, "role": "member", "team": "",
                                                           "language": "en"}).get_data(as_text=True)
     assert "You cannot remove your own administrator role." in page
-    client.post(f"/admin/users/{admin.id}/active")
+    client.post(f"/admin/users/{admin.id}/active?to=off")
     db.session.refresh(admin)
     assert admin.role == "admin" and admin.active
 
@@ -86,14 +86,18 @@ def test_admin_cannot_demote_or_deactivate_self(client, auth, world):
 def test_deactivate_and_reactivate(client, auth, world):
     auth.login("admin@example.com")
     member = world["member_b"]
-    client.post(f"/admin/users/{member.id}/active")
+    client.post(f"/admin/users/{member.id}/active?to=off")
+    db.session.refresh(member)
+    assert not member.active
+    client.post(f"/admin/users/{member.id}/active?to=off")  # a second click, or a stale page: still off
     db.session.refresh(member)
     assert not member.active
     assert client.get("/admin/users").get_data(as_text=True).count("member.b@example.com") == 0
     assert "member.b@example.com" in client.get("/admin/users?status=inactive").get_data(as_text=True)
-    client.post(f"/admin/users/{member.id}/active")
+    client.post(f"/admin/users/{member.id}/active?to=on")
     db.session.refresh(member)
     assert member.active
+    assert client.post(f"/admin/users/{member.id}/active").status_code == 400  # no state asked for
     actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(member.id))))
     assert actions[-2:] == ["user.deactivated", "user.activated"]
 

@@ -100,13 +100,17 @@ def user_edit(user_id: int) -> ResponseReturnValue:
 
 @bp.post("/users/<int:user_id>/active")
 def user_active(user_id: int) -> ResponseReturnValue:
-    """Deactivate or reactivate a user (the button says which)."""
+    """Deactivate (`?to=off`) or reactivate (`?to=on`) a user: the button names the state it asks for, so a
+    second click, a stale page or another admin's click never flips it back."""
     policy.require(current_user, "admin.users")
     user = accounts.get_user(db.session, user_id)
+    wanted = {"on": True, "off": False}.get(request.args.get("to", ""))
+    if wanted is None:
+        abort(400)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            accounts.set_active(db.session, user=user, actor=current_user, active=not user.active, ip=client_ip())
+            accounts.set_active(db.session, user=user, actor=current_user, active=wanted, ip=client_ip())
         except ValidationError as exc:
             flash(exc.message, "error")
         else:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coach import audit
+from coach.database import claim
 from coach.errors import NotFound, ValidationError
 from coach.learning.programs import enroll_new_hire
 from coach.models import LANGUAGES, ROLES, Team, User, utcnow
@@ -208,9 +209,8 @@ def set_active(session: Session, *, user: User, actor: User, active: bool, ip: s
     """Deactivate or reactivate a user; deactivation ends their open sessions at once."""
     if user.id == actor.id and not active:
         raise ValidationError(_("You cannot deactivate yourself."), field="active")
-    if user.active == active:
-        return user
-    user.active = active
+    if not claim(session, user, User.active.is_(not active), active=active):
+        return user  # already so, maybe a moment ago by another admin: nothing to record twice
     if not active:
         end_sessions(user)
     audit.record(session, action="user.activated" if active else "user.deactivated", actor=actor, obj=user, ip=ip)
