@@ -20,6 +20,7 @@ from wtforms.validators import Length
 import coach
 from coach import create_app
 from coach.config import DEFAULT_UPLOAD_MB, upload_limit
+from coach.content.images import svg_problem
 from coach.content.sync import sync_folder
 from coach.deals.importer import import_deals
 from coach.extensions import db
@@ -400,6 +401,17 @@ def test_csv_amount_the_table_cannot_hold_is_a_row_problem(world):
     ("xxe.svg", b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + SVG, "DOCTYPE"),
     ("page.svg", b"<html><body/></html>", "its root element is <html>, not <svg>"),
     ("broken.svg", b"\x89PNG not xml", "the file is not an SVG image"),
+    # An <svg> root of the XHTML namespace makes the file a web page.
+    ("xhtml.svg", b'<svg xmlns="http://www.w3.org/1999/xhtml"><iframe src="x"/></svg>', "of the namespace"),
+    ("div.svg", SVG.replace(b"<rect", b'<div xmlns="http://www.w3.org/1999/xhtml">x</div><rect'),
+     "may not contain <div>"),
+    # A tab inside the scheme is dropped by browsers, and animation can rewrite an href.
+    ("tab.svg", SVG.replace(b"<rect", b'<use href="java&#9;script:alert(1)"/><rect'), "the attribute 'href'"),
+    ("animate.svg", SVG.replace(b"<rect", b'<animate attributeName="href" values="0;javascript:x"/><rect'),
+     "may not contain <animate>"),
+    ("stylesheet.svg", b'<?xml-stylesheet href="http://x/a.css"?>' + SVG, "processing instructions"),
+    ("outside.svg", SVG.replace(b"<rect", b'<use href="http://elsewhere.example/x.svg#a"/><rect'),
+     "may link only within itself"),
 ])
 def test_sync_refuses_an_image_whose_bytes_belie_its_name(app, content_dir, name, raw, message):
     problems, _result = sync_folder(db.session, content_dir)
@@ -415,6 +427,12 @@ def test_sync_refuses_an_image_whose_bytes_belie_its_name(app, content_dir, name
     assert error.startswith(f"courses/basics/images/{name}:1: ") and message in error, error
     db.session.rollback()
     assert (count(ContentSync), count(Module)) == before
+
+
+def test_drawings_from_editors_and_links_within_the_drawing_are_fine():
+    inkscape = SVG.replace(b"<rect", b'<sodipodi:namedview xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/'
+                                     b'sodipodi-0.dtd" pagecolor="#fff"/><rect id="r"/><use href="#r"/><rect')
+    assert svg_problem(b'<?xml version="1.0" encoding="UTF-8"?>' + inkscape) is None
 
 
 def test_sync_takes_an_inert_svg(app, content_dir):

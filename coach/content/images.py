@@ -37,32 +37,78 @@ class _Unsafe(Exception):
     """An SVG construct that could run code or read other files."""
 
 
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+# Namespaces drawing programs add (Inkscape, Sodipodi, RDF metadata): browsers render and run nothing of them.
+EDITOR_NAMESPACES = {"http://www.inkscape.org/namespaces/inkscape",
+                     "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
+                     "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://creativecommons.org/ns#",
+                     "http://purl.org/dc/elements/1.1/"}
+# Drawing, text, paint servers and filters. Not: script, foreignObject, a, iframe-like elements, animation
+# (animate/set can rewrite an href), image with outside files, or anything of another namespace.
+SVG_ELEMENTS = {
+    "svg", "g", "defs", "title", "desc", "metadata", "symbol", "use", "switch", "style",
+    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath",
+    "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask", "marker", "filter",
+    "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feDropShadow", "feFlood",
+    "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology",
+    "feOffset", "feTile",
+}
+_SAFE_DATA_IMAGE = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+
+
+def _squeezed(value: str) -> str:
+    """The value as a browser reads a URL: without the spaces, tabs and control characters it ignores."""
+    return "".join(ch for ch in value if ord(ch) > 32).lower()
+
+
+def _check_svg_element(tag: str, attributes: dict[str, str], depth: int, line: int) -> None:
+    namespace, _sep, name = tag.rpartition(" ")
+    if depth == 0 and (name != "svg" or namespace != SVG_NS):
+        shown = f"<{name}>" if name != "svg" else f"<svg> of the namespace '{namespace or 'none'}'"
+        raise _Unsafe(f"the file is XML but its root element is {shown}, not <svg> of {SVG_NS}")
+    if namespace in EDITOR_NAMESPACES:
+        return
+    if namespace != SVG_NS or name not in SVG_ELEMENTS:
+        raise _Unsafe(f"an SVG image may not contain <{name}> (line {line})")
+    for attribute, value in attributes.items():
+        attr_ns, _sep, local = attribute.rpartition(" ")
+        url = _squeezed(value)
+        if local.lower().startswith("on") or "javascript:" in url or "vbscript:" in url:
+            raise _Unsafe(f"an SVG image may not use the attribute '{local}' (line {line})")
+        if local == "href" and attr_ns in ("", XLINK_NS) and not (url.startswith("#") or
+                                                                    url.startswith(_SAFE_DATA_IMAGE)):
+            raise _Unsafe(f"an SVG image may link only within itself, not to '{value[:60]}' (line {line})")
+
+
 def svg_problem(raw: bytes) -> str | None:
-    """Why `raw` is not an inert SVG drawing, or None."""
+    """Why `raw` is not an inert SVG drawing, or None: an allow-list of SVG elements, no other namespace but
+    drawing programs' notes, no event handlers, no script URLs, no links out, no DOCTYPE, entities or
+    processing instructions (an xml-stylesheet could pull in outside code)."""
     if len(raw) > SVG_MAX_BYTES:
         return f"an SVG image may have at most {SVG_MAX_BYTES // 1024} KB"
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    elements: list[str] = []
+    depth = [0]
 
     def declaration(*_args: object) -> None:
         raise _Unsafe("an SVG image may not have a DOCTYPE or entity declarations")
 
+    def instruction(target: str, _data: str) -> None:
+        raise _Unsafe(f"an SVG image may not have processing instructions (<?{target} ...?>)")
+
     def start(tag: str, attributes: dict[str, str]) -> None:
-        name = tag.rpartition(" ")[2]
-        if not elements and name != "svg":
-            raise _Unsafe(f"the file is XML but its root element is <{name}>, not <svg>")
-        if name in ("script", "foreignObject"):
-            raise _Unsafe(f"an SVG image may not contain <{name}> (line {parser.CurrentLineNumber})")
-        for attribute, value in attributes.items():
-            local = attribute.rpartition(" ")[2]
-            if local.lower().startswith("on") or value.strip().lower().startswith("javascript:"):
-                raise _Unsafe(f"an SVG image may not use the attribute '{local}' (line {parser.CurrentLineNumber})")
-        elements.append(name)
+        _check_svg_element(tag, attributes, depth[0], parser.CurrentLineNumber)
+        depth[0] += 1
+
+    def end(_tag: str) -> None:
+        depth[0] -= 1
 
     parser.StartDoctypeDeclHandler = declaration
     parser.EntityDeclHandler = declaration
+    parser.ProcessingInstructionHandler = instruction
     parser.StartElementHandler = start
+    parser.EndElementHandler = end
     try:
         parser.Parse(raw, True)
     except expat.ExpatError as exc:
