@@ -46,6 +46,7 @@ from coach.models import (
 from coach.quizzes import services as quizzes
 from coach.reviews import loop, meetings
 from coach.reviews.services import ReviewInput, create_review, save_review, submit_review
+from coach.skills.targets import create_target, remove_target
 from tests.content_fixtures import app_config, content_dir, synced  # noqa: F401
 from tests.factories import make_user
 from tests.races import crashes, race, race_services, refusals, winners
@@ -535,9 +536,19 @@ def _token(world) -> tuple[int, object]:
                                           token=db.session.get(ApiToken, token_id))
 
 
+def _target(world) -> tuple[int, object]:
+    competency = db.session.scalar(select(Competency).where(Competency.key == "discovery"))
+    target = create_target(db.session, actor=world["manager_a"], competency_id=competency.id, level=2,
+                           due_date=date(2027, 3, 31), team=world["team_a"])
+    db.session.commit()
+    target_id, manager_id = target.id, world["manager_a"].id
+    return target_id, lambda: remove_target(db.session, actor=db.session.get(User, manager_id), target_id=target_id)
+
+
 @pytest.mark.parametrize(("make", "action"), [(_action_item, "coaching.action_done"),
-                                              (_mentorship, "mentorship.ended"), (_token, "token.revoked")],
-                         ids=["action item ticked off", "mentorship ended", "API token revoked"])
+                                              (_mentorship, "mentorship.ended"), (_token, "token.revoked"),
+                                              (_target, "target.removed")],
+                         ids=["action item ticked off", "mentorship ended", "API token revoked", "target removed"])
 def test_a_one_way_switch_flipped_twice_at_once_flips_once(app, world, synced, make, action):
     _id, flip = make(world)
     outcomes = race_services(app, 4, lambda _i: flip())

@@ -22,7 +22,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms.validators import Length
 
 from coach.admin.forms import TeamForm, TokenForm, UserEditForm
@@ -301,8 +301,11 @@ def test_review_comments(app, world, synced):
     member, mentor = signed_in(app, "member.a@example.com"), signed_in(app, "mentor.a@example.com")
     review = send(member, "/reviews/new", {"deal": deal.id, "reasons": "price", "primary_reason": "price"})
     send(member, f"{review}/submit", {})
-    for group in markdown_batches(CommentForm, "body"):
+    batches = markdown_batches(CommentForm, "body")
+    for group in batches:
         send(mentor, f"{review}/comments", {"body": "\n\n".join(group)})
+    db.session.commit()
+    assert db.session.scalar(select(func.count(ReviewComment.id))) == len(batches)  # each one stored, not refused
     fetch(member, review)
     fetch(mentor, review)
     assert_stored_html_safe()
@@ -597,6 +600,10 @@ def test_quiz_essay_answers_and_grading_feedback(app, world, synced):
     for answer in answers:
         group = feedback[int(answer.question_key[1:])]
         send(mentor, f"/quizzes/answers/{answer.id}/grade", {"score": "60", "feedback": "\n".join(group)})
+    db.session.expire_all()
+    graded = db.session.scalars(select(QuizAnswer).order_by(QuizAnswer.question_key)).all()
+    assert [(a.fraction, a.feedback) for a in graded] == [  # every grade and its feedback stored, none refused
+        (0.6, "\n".join(feedback[int(a.question_key[1:])]).strip()) for a in graded]
     assert_shown(fetch(member, f"{attempt}/result"), SENDABLE, "grading feedback")
     fetch(mentor, "/mentoring/")
     fetch(signed_in(app, "manager.a@example.com"), f"/team/people/{world['member_a'].id}")

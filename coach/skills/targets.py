@@ -9,7 +9,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from coach import audit
-from coach.errors import NotFound, ValidationError
+from coach.database import claim
+from coach.errors import Conflict, NotFound, ValidationError
 from coach.models import CapabilityTarget, Competency, CompetencyEvidence, Quiz, Team, User, utcnow
 from coach.skills.services import current_levels
 
@@ -62,9 +63,11 @@ def create_target(session: Session, *, actor: User, competency_id: int, level: i
 def remove_target(session: Session, *, actor: User, target_id: int, ip: str = "") -> None:
     """Retire a target (kept for history)."""
     target = session.get(CapabilityTarget, target_id)
-    if target is None or not target.active:
+    if target is None:
         raise NotFound(_("No such target."))
-    target.active = False
+    # Removed a moment ago in another tab: the conditional update says so, and nothing is recorded twice.
+    if not claim(session, target, CapabilityTarget.active.is_(True), active=False):
+        raise Conflict(_("This target has already been removed."))
     audit.record(session, action="target.removed", actor=actor, obj=target, ip=ip)
 
 

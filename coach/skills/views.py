@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coach import policy
-from coach.errors import ValidationError
+from coach.errors import Conflict, ValidationError
 from coach.extensions import db
 from coach.form_helpers import choices
 from coach.learning.services import modules_by_competency
@@ -111,7 +111,12 @@ def target_remove(target_id: int) -> ResponseReturnValue:
         abort(404)
     policy.require(current_user, "target.remove", target)
     if ConfirmForm().validate_on_submit():
-        targets.remove_target(db.session, actor=current_user, target_id=target_id, ip=client_ip())
-        db.session.commit()
-        flash(_("Target removed."), "success")
+        try:
+            targets.remove_target(db.session, actor=current_user, target_id=target_id, ip=client_ip())
+        except Conflict as exc:  # removed a moment ago, from another tab
+            db.session.rollback()
+            flash(exc.message, "info")
+        else:
+            db.session.commit()
+            flash(_("Target removed."), "success")
     return redirect(url_for("skills.team_targets"))
