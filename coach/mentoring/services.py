@@ -142,13 +142,8 @@ def get_request(session: Session, request_id: int) -> SignoffRequest:
 
 def _claim(session: Session, request: SignoffRequest, *, to: str, **values: object) -> None:
     """Move a request out of 'requested' exactly once; a second attempt is told it was already decided."""
-    changed = session.execute(update(SignoffRequest).where(SignoffRequest.id == request.id,
-                                                           SignoffRequest.status == "requested")
-                              .values(status=to, **values).execution_options(synchronize_session=False))
-    if changed.rowcount != 1:
-        session.rollback()
+    if not claim(session, request, SignoffRequest.status == "requested", status=to, **values):
         raise Conflict(_("This request was already decided or withdrawn."))
-    session.refresh(request)
 
 
 def decide(session: Session, *, mentor: User, request: SignoffRequest, approve: bool, scores: list[int],
@@ -190,14 +185,9 @@ def revoke(session: Session, *, manager: User, request: SignoffRequest, reason: 
     """A manager revokes an approval, giving a reason; the evidence stops counting."""
     if not reason.strip():
         raise ValidationError(_("Give the reason for revoking."), field="reason")
-    changed = session.execute(update(SignoffRequest).where(SignoffRequest.id == request.id,
-                                                           SignoffRequest.status == "approved")
-                              .values(status="revoked", revoked_by_id=manager.id, revoke_reason=reason.strip())
-                              .execution_options(synchronize_session=False))
-    if changed.rowcount != 1:
-        session.rollback()
+    if not claim(session, request, SignoffRequest.status == "approved", status="revoked", revoked_by_id=manager.id,
+                 revoke_reason=reason.strip()):
         raise Conflict(_("Only an approved sign-off can be revoked."))
-    session.refresh(request)
     if request.evidence_id:
         evidence = session.get(CompetencyEvidence, request.evidence_id)
         if evidence is not None:

@@ -130,6 +130,7 @@ def request_revoke(request_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Sign-off revoked."), "success")
         except (ValidationError, Conflict) as exc:
+            db.session.rollback()
             flash(exc.message, "error")
     else:
         flash_form_errors(form)  # no reason, or one too long

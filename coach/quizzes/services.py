@@ -6,12 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, func, select, update
+from sqlalchemy import Integer, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
 from coach import audit
+from coach.database import claim
 from coach.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from coach.learning.programs import refresh_completion
 from coach.models import CompetencyEvidence, Quiz, QuizAnswer, QuizAttempt, QuizQuestion, User, utcnow
@@ -159,13 +160,8 @@ def submit_attempt(session: Session, *, attempt: QuizAttempt, responses: dict[st
     """
     lock(session, attempt)
     in_time = not expired(attempt)
-    claimed = session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.state == "open")
-                              .values(state="pending_review", submitted_at=utcnow())
-                              .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
-        session.rollback()
+    if not claim(session, attempt, QuizAttempt.state == "open", state="pending_review", submitted_at=utcnow()):
         return False
-    session.refresh(attempt)
     if responses is not None and in_time:
         _store(session, attempt, responses)
     answers = {a.question_key: a for a in attempt.answers}
