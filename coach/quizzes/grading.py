@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from coach import audit
+from coach.database import claim
 from coach.errors import Conflict, NotFound, ValidationError
 from coach.models import Quiz, QuizAnswer, QuizAttempt, User, utcnow
 from coach.quizzes.services import finish_if_graded, lock
@@ -54,13 +55,9 @@ def grade_answer(session: Session, *, grader: User, answer: QuizAnswer, percent:
     # Two graders finishing an attempt's last two essays at once: the second waits here, then sees the first's
     # grade, so exactly one of them finds nothing left ungraded and scores the attempt.
     lock(session, answer.attempt)
-    claimed = session.execute(
-        QuizAnswer.__table__.update().where(QuizAnswer.id == answer.id, QuizAnswer.fraction.is_(None))
-        .values(fraction=round(percent / 100, 7), feedback=feedback.strip()[:5000], graded_by_id=grader.id,
-                graded_at=utcnow()))
-    if claimed.rowcount != 1:
+    if not claim(session, answer, QuizAnswer.fraction.is_(None), fraction=round(percent / 100, 7),
+                 feedback=feedback.strip()[:5000], graded_by_id=grader.id, graded_at=utcnow()):
         raise Conflict(_("This answer has already been graded."))
-    session.expire(answer)
     attempt = answer.attempt
     session.refresh(attempt)
     finish_if_graded(session, attempt=attempt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coach import audit
@@ -70,9 +70,8 @@ def discuss(session: Session, *, actor: User, meeting: ReviewMeeting, item_id: i
         raise NotFound(_("No such agenda item."))
     if not claim(session, item, AgendaItem.discussed_at.is_(None), discussed_at=utcnow()):
         raise Conflict(_("This review has already been discussed."))  # maybe a moment ago, in another tab
-    session.execute(update(CaseReview).where(CaseReview.id == item.review_id, CaseReview.status == "submitted")
-                    .values(status="discussed", version=CaseReview.version + 1)
-                    .execution_options(synchronize_session=False))
+    # The review may have been discussed in an earlier meeting already: then it stays as it is.
+    claim(session, item.review, CaseReview.status == "submitted", status="discussed", version=CaseReview.version + 1)
     audit.record(session, action="review.discussed", actor=actor, obj=item.review, ip=ip,
                  details=f"meeting={meeting.id}")
 

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from coach import audit
+from coach.database import claim
 from coach.content.render import render_user_markdown
 from coach.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from coach.models import (
@@ -156,14 +157,9 @@ def create_review(session: Session, *, author: User, deal: Deal, data: ReviewInp
 def save_review(session: Session, *, actor: User, review: CaseReview, data: ReviewInput, seen_version: int,
                 ip: str = "") -> CaseReview:
     """Save changes made on top of `seen_version`; if someone saved in between, refuse and say so."""
-    bumped = session.execute(update(CaseReview).where(CaseReview.id == review.id, CaseReview.version == seen_version)
-                             .values(version=seen_version + 1, updated_at=utcnow())
-                             .execution_options(synchronize_session=False))
-    if bumped.rowcount != 1:
-        session.rollback()
+    if not claim(session, review, CaseReview.version == seen_version, version=seen_version + 1, updated_at=utcnow()):
         raise Conflict(_("Someone else saved this review after you opened it. Reload it to see their changes, "
                          "then make yours again."))
-    session.refresh(review)
     _apply(session, review, data)
     session.flush()
     audit.record(session, action="review.saved", actor=actor, obj=review, ip=ip, details=f"version={review.version}")
@@ -175,13 +171,9 @@ def submit_review(session: Session, *, actor: User, review: CaseReview, ip: str 
     if not review.reasons:
         raise ValidationError(_("Give at least one reason (\"unknown\" is allowed) before submitting."),
                               field="reasons")
-    changed = session.execute(update(CaseReview).where(CaseReview.id == review.id, CaseReview.status == "draft")
-                              .values(status="submitted", submitted_at=utcnow(), version=CaseReview.version + 1)
-                              .execution_options(synchronize_session=False))
-    if changed.rowcount != 1:
-        session.rollback()
+    if not claim(session, review, CaseReview.status == "draft", status="submitted", submitted_at=utcnow(),
+                 version=CaseReview.version + 1):
         raise Conflict(_("This review has already been submitted."))
-    session.refresh(review)
     audit.record(session, action="review.submitted", actor=actor, obj=review, ip=ip)
 
 

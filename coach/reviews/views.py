@@ -105,6 +105,7 @@ def edit(review_id: int) -> ResponseReturnValue:
             services.save_review(db.session, actor=current_user, review=review, data=_input(form),
                                  seen_version=int(form.version.data or 0), ip=client_ip())
         except Conflict as exc:
+            db.session.rollback()
             flash(exc.message, "error")
             return render_template("reviews/form.html", form=form, review=review, conflict=True), 409
         except ValidationError as exc:
@@ -137,6 +138,7 @@ def submit(review_id: int) -> ResponseReturnValue:
             db.session.commit()
             flash(_("Review submitted to the team."), "success")
         except (ValidationError, Conflict) as exc:
+            db.session.rollback()
             flash(exc.message, "error")
     return redirect(url_for("reviews.view", review_id=review_id))
 
