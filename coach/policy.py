@@ -64,6 +64,14 @@ def _in_mentorship_or_manager(user: User, mentorship: Any) -> bool:
         user.role == "manager" and manages_team(user, mentorship.mentee.team))
 
 
+def _pushes_deals_of(user: User, owner: Any) -> bool:
+    """An API token acts for its user: an admin's reaches every deal; anyone else's the deals of the people
+    they manage, and their own."""
+    if user.role == "admin":
+        return True
+    return owner is not None and (owner.id == user.id or manages_team(user, owner.team))
+
+
 def _action_party(user: User, item: Any) -> bool:
     """A 1:1's action item: the people of that mentorship; a review's or meeting's: its owner."""
     if item.mentorship is not None:
@@ -148,6 +156,7 @@ POLICY: dict[str, Rule] = {
     "meeting.manage_team": _manages_team,
     "deal.manage": _manager_or_admin,
     "deal.import": _admin,
+    "deal.push": _pushes_deals_of,
     # Teams and people
     "team.view": _manages_team,
     "team.manage": _manages_team,

@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import Field, FieldList, FormField
 
 from coach import audit
-from coach.database import write_intent
+from coach.database import writing
 from coach.extensions import db
 from coach.models import User
 
@@ -74,13 +74,11 @@ def record_denial(actor: User | None = None) -> None:
     """
     db.session.rollback()
     user = actor or (current_user._get_current_object() if current_user and current_user.is_authenticated else None)
-    token = write_intent.set(True)  # SQLite: take the write lock when the transaction begins
     try:
-        audit.record(db.session, action="access.denied", actor=user, ip=client_ip(),
-                     details=f"{request.method} {request.path}"[:500])
-        db.session.commit()
+        with writing():  # a GET was refused: SQLite still needs the write lock for this one insert
+            audit.record(db.session, action="access.denied", actor=user, ip=client_ip(),
+                         details=f"{request.method} {request.path}"[:500])
+            db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
         current_app.logger.exception("could not record a refused request")
-    finally:
-        write_intent.reset(token)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from coach import audit
+from coach import audit, policy
 from coach.database import insert_or_find
 from coach.errors import NotFound, PermissionDenied
 from coach.deals.importer import check_amount, parse_amount
@@ -68,14 +68,6 @@ API_FIELDS = ("name", "account", "amount", "currency", "stage", "outcome", "clos
 TEXT_LIMITS = {key: column_length(getattr(Deal, key)) or 0 for key in ("name", "account", "currency", "stage",
                                                                        "competitor")}
 TEXT_LIMITS["owner_email"] = column_length(User.email) or 0
-
-
-def may_push(user: User, owner: User | None) -> bool:
-    """A token acts for its user: an admin's reaches every deal; anyone else's the deals of people they manage,
-    and their own."""
-    if user.role == "admin":
-        return True
-    return owner is not None and (owner.id == user.id or manages_team(user, owner.team))
 
 
 def api_deal(session: Session, *, user: User, source: str, external_id: str) -> Deal:
@@ -147,9 +139,9 @@ def upsert_from_api(session: Session, *, source: str, external_id: str, payload:
         errors.setdefault("owner_email", "required when the deal is new: someone in a team the token's user manages")
     if errors:
         return deal or Deal(), False, errors
-    if deal is not None and not may_push(actor, deal.owner):
+    if deal is not None and not policy.can(actor, "deal.push", deal.owner):
         raise PermissionDenied("the deal belongs to a team the token's user does not manage")
-    if "owner_id" in values and not may_push(actor, owner):
+    if "owner_id" in values and not policy.can(actor, "deal.push", owner):
         raise PermissionDenied("the owner is not in a team the token's user manages")
     created = deal is None
     if deal is None:
