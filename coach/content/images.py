@@ -7,8 +7,11 @@ a sandboxing CSP as well, so even an SVG that slipped past would run nothing if 
 """
 from __future__ import annotations
 
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
 from xml.parsers import expat
+
+from werkzeug.security import safe_join
 
 from coach.content.problems import Problems
 
@@ -131,6 +134,26 @@ def image_problem(path: Path) -> str | None:
         what = f"a {_RASTER_NAMES[found]} image" if found else "not an image"
         return f"the file is {what}, but its name says {_RASTER_NAMES[declared]}"
     return None
+
+
+def servable_image(content_dir: Path, path: str) -> tuple[Path, str] | None:
+    """The image that `path` ('courses/...', relative to the content folder) names, and its type, when it lies
+    under courses/ and its bytes bear out its extension; None for anything else."""
+    mimetype = IMAGE_TYPES.get(PurePosixPath(path).suffix.lower())
+    if mimetype is None or not path.startswith("courses/"):
+        return None
+    joined = safe_join(str(content_dir.resolve() / "courses"), path.removeprefix("courses/"))
+    file = Path(joined) if joined else None
+    if file is None or not file.is_file():
+        return None
+    stat = file.stat()
+    return None if _remembered_problem(str(file), stat.st_mtime_ns, stat.st_size) else (file, mimetype)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_problem(file: str, _mtime_ns: int, _size: int) -> str | None:
+    """`image_problem`, checked once per version of the file: the route asks on every request."""
+    return image_problem(Path(file))
 
 
 def check_images(root: Path, problems: Problems) -> None:

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.security import safe_join
 
 from coach import policy
-from coach.content.images import IMAGE_TYPES, image_problem
+from coach.content.images import servable_image
 from coach.errors import ValidationError
 from coach.extensions import db
 from coach.form_helpers import choices
@@ -104,11 +103,10 @@ def search() -> ResponseReturnValue:
 def content_file(path: str) -> ResponseReturnValue:
     """Images used by modules, cached by browsers for a week; nothing else, and no image its bytes belie."""
     policy.require(current_user, "learning.view")
-    mimetype = IMAGE_TYPES.get(PurePosixPath(path).suffix.lower())
-    courses = Path(current_app.config["CONTENT_DIR"]).resolve() / "courses"
-    file = safe_join(str(courses), path.removeprefix("courses/")) if path.startswith("courses/") else None
-    if mimetype is None or file is None or not Path(file).is_file() or image_problem(Path(file)):
+    found = servable_image(Path(current_app.config["CONTENT_DIR"]), path)
+    if found is None:
         abort(404)
+    file, mimetype = found
     # The type comes from the extension the bytes were checked against; nosniff (on every response) holds it.
     response = send_file(file, mimetype=mimetype, max_age=IMAGE_CACHE_SECONDS)
     response.cache_control.private = True  # only signed-in people may see them: no shared caches
